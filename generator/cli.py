@@ -1,0 +1,140 @@
+"""The `catalogue` command: check, build, serve, new, schema.
+
+Exit codes: 0 fine, 1 problems in the sources, 2 wrong usage, 3 the program itself failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import diagnostics as diag
+from .catalogue import find_root, read_catalogue
+from .dates import resolve_today
+
+FORMATS = {"text": diag.format_text, "json": diag.format_json, "github": diag.format_github}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse exits 2 on usage errors, which is our contract too
+        self.print_usage(sys.stderr)
+        print(f"catalogue: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _today_arg(parser):
+    parser.add_argument("--today", metavar="ÅÅÅÅ-MM-DD",
+                        help="dato, der regnes som i dag (ellers SOURCE_DATE_EPOCH eller dags dato)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="catalogue", description="Kursuskatalog for recoveryskoler.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = commands.add_parser("check", help="tjek kildefilerne for fejl")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                       help="filer eller mapper at vise fejl for (standard: hele kataloget)")
+    check.add_argument("--format", choices=sorted(FORMATS), default="text")
+    check.add_argument("--strict", action="store_true", help="advarsler tæller som fejl")
+    _today_arg(check)
+
+    build = commands.add_parser("build", help="tjek og byg kataloget til site/")
+    build.add_argument("--out", type=Path, default=None, help="mappe at bygge til (standard: site)")
+    build.add_argument("--strict", action="store_true", help="advarsler tæller som fejl")
+    _today_arg(build)
+
+    serve = commands.add_parser("serve", help="vis kataloget på http://127.0.0.1:8000")
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000")
+    _today_arg(serve)
+
+    new = commands.add_parser("new", help="lav en ny kursus- eller underviserfil")
+    new.add_argument("kind", choices=["course", "teacher"])
+    new.add_argument("name", help="kursets titel eller underviserens navn")
+
+    schema = commands.add_parser("schema", help="skriv JSON Schema-filer til editorer")
+    schema.add_argument("--out", type=Path, default=Path("schemas"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 - bad input never gets here; bugs do
+        print(f"catalogue: intern fejl ({type(error).__name__}: {error}). Dette er en fejl i "
+              f"programmet, ikke i dine filer; meld den gerne.", file=sys.stderr)
+        return 3
+
+
+def _today(args):
+    try:
+        return resolve_today(args.today)
+    except ValueError as error:
+        print(f"catalogue: {error}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def cmd_check(args) -> int:
+    today = _today(args)
+    paths = [p.resolve() for p in args.paths] or [Path.cwd()]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print(f"catalogue: findes ikke: {', '.join(str(p) for p in missing)}", file=sys.stderr)
+        return 2
+    root = find_root(paths[0])
+    result = read_catalogue(root, today)
+    shown = [d for d in result.diagnostics
+             if any(_covers(p, root / d.pos.file) for p in paths)]
+    print(FORMATS[args.format](shown))
+    return _exit_code(shown, args.strict)
+
+
+def _covers(path: Path, file: Path) -> bool:
+    return file == path or file.is_relative_to(path)
+
+
+def _exit_code(diagnostics, strict: bool) -> int:
+    errors, warnings, _ = diag.count(diagnostics)
+    return 1 if errors or (strict and warnings) else 0
+
+
+def cmd_build(args) -> int:
+    from .publish import build_site
+
+    return build_site(Path.cwd(), _today(args), out=args.out, strict=args.strict)
+
+
+def cmd_serve(args) -> int:
+    from .publish import serve_site
+
+    return serve_site(Path.cwd(), _today(args), args.dev_addr)
+
+
+def cmd_new(args) -> int:
+    from .scaffold import new_source
+
+    return new_source(find_root(Path.cwd()), args.kind, args.name)
+
+
+def cmd_schema(args) -> int:
+    from .schema import KINDS, json_schema
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    for folder in KINDS:
+        kind = folder.rstrip("s")
+        target = args.out / f"{kind}.schema.json"
+        target.write_text(json.dumps(json_schema(folder), ensure_ascii=False, indent=2) + "\n",
+                          encoding="utf-8")
+        print(f"skrev {target}")
+    return 0
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "new": cmd_new,
+            "schema": cmd_schema}
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""The build's "today": fixed by --today or SOURCE_DATE_EPOCH so builds are reproducible."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from zoneinfo import ZoneInfo
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+def resolve_today(given: str | None = None) -> dt.date:
+    if given:
+        try:
+            return dt.date.fromisoformat(given)
+        except ValueError:
+            raise ValueError(f"--today skal være en dato som 2027-02-03, ikke '{given}'") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), COPENHAGEN).date()
+        except (ValueError, OverflowError, OSError):
+            raise ValueError(f"SOURCE_DATE_EPOCH skal være et antal sekunder, ikke '{epoch}'") from None
+    return dt.datetime.now(COPENHAGEN).date()

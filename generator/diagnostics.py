@@ -1,0 +1,254 @@
+"""Diagnostics: every problem the checker can report, with a stable code.
+
+All coordinator-facing wording lives in CODES below, in Danish, so a reader finds every message
+in one place and the coordinator guide (docs/koordinator/fejlkoder.md) can be checked against it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Pos:
+    file: str  # relative to the catalogue root, forward slashes
+    line: int  # 1-based
+    column: int  # 1-based
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    severity: str
+    title: str  # short Danish name, used in the guide and in --format github
+    message: str  # str.format template
+    hint: str = ""
+
+
+CODES: dict[str, Rule] = {
+    # Structure: the file cannot be read as YAML.
+    "Y001": Rule(ERROR, "YAML-syntaksfejl", "Filen kan ikke læses som YAML: {reason}.",
+                 "Se på linjen og linjen over. Indrykning skal være mellemrum, og tekst med kolon "
+                 "eller # skal stå i anførselstegn."),
+    "Y002": Rule(ERROR, "Tabulator i indrykning", "Linjen er rykket ind med en tabulator.",
+                 "YAML kræver mellemrum. Slå 'indsæt mellemrum ved tab' til i din editor, og "
+                 "erstat tabulatoren med mellemrum."),
+    "Y003": Rule(ERROR, "Tom fil", "Filen er tom.",
+                 "Udfyld filen, eller slet den. 'catalogue new' laver en skabelon."),
+    "Y004": Rule(ERROR, "Forkert øverste niveau", "Filen skal bestå af felter (navn: værdi), "
+                 "men den er {found}.",
+                 "Start filen med fx 'title: ...' uden bindestreg foran."),
+    "Y005": Rule(ERROR, "Dobbelt felt", "Feltet '{key}' står to gange (første gang i linje "
+                 "{first_line}).",
+                 "Slet det ene. Kun det første ville ellers blive brugt."),
+    "Y006": Rule(ERROR, "Ikke UTF-8", "Filen er ikke gemt som UTF-8: {detail}.",
+                 "Gem filen som UTF-8 i din editor (ofte under 'Gem som' > 'Kodning')."),
+    "Y007": Rule(ERROR, "Fil for stor", "Filen fylder {size} bytes; grænsen er {limit}.",
+                 "En kursusfil er normalt under 20.000 bytes. Del indholdet op, eller fjern "
+                 "indsat materiale."),
+    "Y008": Rule(ERROR, "For mange værdier", "Filen folder sig ud til mere end {limit} "
+                 "værdier, fx via gentagne ankre (&) og aliaser (*).",
+                 "Skriv værdierne ud i stedet for at bruge aliaser."),
+    "Y009": Rule(ERROR, "Ukendt YAML-mærke", "Mærket '{tag}' er ikke tilladt.",
+                 "Fjern mærket (det der starter med !). Kataloget bruger kun almindelig tekst, "
+                 "tal, datoer, lister og felter."),
+    "Y010": Rule(ERROR, "Flere dokumenter", "Filen indeholder mere end ét YAML-dokument (---).",
+                 "Ét kursus, én underviser eller én skole pr. fil. Flyt resten til en ny fil."),
+    "Y011": Rule(ERROR, "Fil kan ikke læses", "Filen kan ikke åbnes: {reason}.", ""),
+    # Schema: the fields and their types.
+    "S101": Rule(ERROR, "Manglende felt", "Felt{s} {fields} mangler{where}.", "{hint}"),
+    "S102": Rule(ERROR, "Forkert type", "'{field}' skal være {expected}, men er {found}.",
+                 "{hint}"),
+    "S103": Rule(ERROR, "Ugyldig værdi", "'{value}' er ikke en gyldig værdi for '{field}'. "
+                 "Tilladte værdier: {allowed}.", "{hint}"),
+    "S104": Rule(ERROR, "Ukendt felt", "Feltet '{field}' findes ikke{where}.", "{hint}"),
+    "S105": Rule(ERROR, "Ugyldigt id", "'{value}' er ikke et gyldigt id.",
+                 "Et id må kun have små bogstaver a-z, tal og bindestreger, fx '{suggestion}'. "
+                 "Skriv æ som ae, ø som oe og å som aa."),
+    "S106": Rule(ERROR, "Tom liste", "'{field}' skal have mindst {minimum} punkt.", "{hint}"),
+    "S107": Rule(ERROR, "Ugyldig kontaktoplysning", "'{value}' er ikke {expected}.", "{hint}"),
+    "S108": Rule(ERROR, "Gentaget værdi", "'{value}' står mere end én gang i '{field}'.",
+                 "Slet den ene."),
+    "S109": Rule(ERROR, "Tal uden for grænsen", "'{field}' skal være mindst {minimum}, men er "
+                 "{value}.", ""),
+    # Time: dates, times and their order.
+    "T201": Rule(ERROR, "Ugyldig dato", "'{value}' er ikke en rigtig dato.",
+                 "Skriv datoen som ÅÅÅÅ-MM-DD, fx 2027-02-03, og tjek at dagen findes."),
+    "T202": Rule(ERROR, "Ugyldigt klokkeslæt", "'{value}' er ikke et rigtigt klokkeslæt.",
+                 "Skriv klokkeslættet som TT:MM i anførselstegn, fx \"10:00\"."),
+    "T203": Rule(ERROR, "Slut før start", "Undervisningsgangen slutter kl. {end}, men "
+                 "starter først kl. {start}.",
+                 "Slut skal ligge efter start samme dag. Byt om på 'start' og 'end'?"),
+    "T204": Rule(ERROR, "Gange i forkert rækkefølge", "Undervisningsgangen {this} begynder, "
+                 "før den forrige ({previous}) er slut.",
+                 "Skriv undervisningsgangene i den rækkefølge, de finder sted, og tjek datoerne."),
+    "T205": Rule(ERROR, "Tilmeldingsfrist efter start", "Tilmeldingsfristen {deadline} ligger "
+                 "efter første undervisningsgang {first}.",
+                 "Sæt fristen til senest {first}."),
+    "T206": Rule(ERROR, "Tilmelding åbner efter fristen", "Tilmeldingen åbner {opens}, men "
+                 "fristen er {deadline}.", "'opens' skal ligge før 'deadline'."),
+    "T207": Rule(WARNING, "Overstået hold står som åbent", "Alle undervisningsgange er "
+                 "overstået (sidste {last}), men status er stadig 'open'.",
+                 "Sæt status til fx 'full', eller slet holdet, når det er evalueret."),
+    # References: ids that must exist.
+    "R301": Rule(ERROR, "Ukendt underviser", "Der findes ingen underviser med id '{value}'.",
+                 "{hint}"),
+    "R302": Rule(ERROR, "Ukendt skole", "Der findes ingen skole med id '{value}'.", "{hint}"),
+    "R303": Rule(ERROR, "Ukendt sted", "Der findes intet sted (venue) med id '{value}'.",
+                 "{hint}"),
+    "R304": Rule(ERROR, "Ukendt tema", "Der findes intet tema med id '{value}'.", "{hint}"),
+    "R305": Rule(ERROR, "Ukendt materiale", "Der findes intet materiale med id '{value}'.",
+                 "{hint}"),
+    "R306": Rule(ERROR, "Id bruges to gange", "{kind} '{value}' er allerede defineret i "
+                 "{other}.", "Et id skal være unikt i hele kataloget. Giv det ene et andet id."),
+    # Co-production.
+    "C401": Rule(ERROR, "Ingen med erfaringskompetence", "Holdets undervisere ({team}) har "
+                 "ingen peer-underviser eller pårørende-underviser.",
+                 "Alle kurser undervises af en med egen erfaring sammen med en fagprofessionel. "
+                 "Tilføj en underviser med rollen 'peer' eller 'relative', eller sæt "
+                 "'co_production_required: false' på skolen, hvis det er en ekstern udbyder."),
+    "C402": Rule(ERROR, "Ingen fagprofessionel", "Holdets undervisere ({team}) har ingen "
+                 "fagprofessionel underviser.",
+                 "Tilføj en underviser med rollen 'professional'. Det skal være en anden person "
+                 "end peer-underviseren."),
+    "C403": Rule(ERROR, "Intet underviserteam", "Holdet har ingen undervisere.",
+                 "Skriv 'teachers:' på kurset eller på holdet."),
+    # Booking.
+    "B501": Rule(ERROR, "Underviser dobbeltbooket", "{teacher} underviser {date} kl. "
+                 "{start}-{end} både her og i {other}.",
+                 "Flyt en af undervisningsgangene, eller find en anden underviser."),
+    "B502": Rule(WARNING, "Lokale dobbeltbooket", "{room} er optaget {date} kl. {start}-{end} "
+                 "af {other}.", "Vælg et andet lokale ('room') eller et andet tidspunkt."),
+    # Offering status and sign-up.
+    "O601": Rule(ERROR, "Mangler begrundelse", "Et hold med status '{status}' skal have en "
+                 "begrundelse i 'status_note'.",
+                 "Skriv kort, hvorfor holdet er aflyst eller udsat, og hvad kursisterne kan gøre."),
+    "O602": Rule(ERROR, "Ingen måde at tilmelde sig", "Holdet kræver tilmelding, men der er "
+                 "hverken e-mail, link eller telefon at tilmelde sig på.",
+                 "Skriv 'email', 'url' eller 'phone' under 'registration' på kurset eller "
+                 "skolen, eller sæt 'required: false' for drop-in."),
+    "O603": Rule(ERROR, "Holdnøgle bruges to gange", "Holdnøglen '{value}' bruges allerede af "
+                 "et andet hold i samme kursus (linje {other}).",
+                 "Giv holdene forskellige 'key', eller lad feltet stå tomt, så bruges datoen."),
+    # Consent and privacy.
+    "P701": Rule(ERROR, "Samtykke trukket tilbage før det blev givet", "'withdrawn' "
+                 "({withdrawn}) ligger før samtykket ({given}).",
+                 "Tjek datoerne. Er samtykket trukket tilbage, vises kun rollen."),
+    "P702": Rule(WARNING, "Foto uden fotosamtykke", "Der er et foto, men intet "
+                 "'consent.photo'. Fotoet bliver ikke vist.",
+                 "Få et skriftligt, dateret samtykke til fotoet, eller fjern 'photo'."),
+    "P703": Rule(WARNING, "Fotosamtykke uden profilsamtykke", "Der er samtykke til fotoet, men "
+                 "ikke til profilen ('consent.profile'). Hverken navn eller foto bliver vist.",
+                 "Tilføj datoen for profilsamtykket, hvis underviseren har givet det."),
+    "P704": Rule(WARNING, "Samtykke i fremtiden", "Samtykkedatoen {date} ligger i fremtiden. "
+                 "Profilen vises først fra den dag.", ""),
+    "P705": Rule(WARNING, "Fotosamtykke uden foto", "Der er samtykke til et foto, men intet "
+                 "'photo'.", "Tilføj filnavnet på fotoet under 'photo'."),
+    # Content safety in Markdown.
+    "H801": Rule(ERROR, "Script i tekst", "Teksten indeholder et <script>-element.",
+                 "Fjern det. Tekster er Markdown; de må ikke køre kode på siden."),
+    "H802": Rule(ERROR, "Hændelsesattribut i tekst", "Teksten indeholder '{found}', som kan "
+                 "køre kode i browseren.", "Fjern attributten."),
+    "H803": Rule(ERROR, "Farligt link", "Teksten indeholder et '{scheme}'-link.",
+                 "Brug kun links, der starter med https://, mailto: eller tel:."),
+    "H804": Rule(ERROR, "Indlejret side", "Teksten indeholder et <{element}>-element.",
+                 "Indlejrede sider og objekter er ikke tilladt. Link til indholdet i stedet."),
+    # Files referred to from sources.
+    "F901": Rule(ERROR, "Absolut sti", "Stien '{value}' er absolut.",
+                 "Skriv filnavnet i forhold til mappen, fx '{suggestion}'."),
+    "F902": Rule(ERROR, "Sti uden for kataloget", "Stien '{value}' peger uden for kataloget.",
+                 "Læg filen i samme mappe som YAML-filen, og skriv kun filnavnet."),
+    "F903": Rule(ERROR, "Fil findes ikke", "Filen '{value}' findes ikke.", "{hint}"),
+    "F904": Rule(ERROR, "Forkert filtype", "'{value}' er ikke en tilladt filtype. Tilladte: "
+                 "{allowed}.", ""),
+    # Files as a whole.
+    "N001": Rule(ERROR, "Ugyldigt filnavn", "Filnavnet '{value}' er ikke et gyldigt id.",
+                 "Omdøb filen til fx '{suggestion}.yaml': små bogstaver, tal og bindestreger."),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    pos: Pos
+    message: str
+    hint: str = ""
+
+    @property
+    def severity(self) -> str:
+        return CODES[self.code].severity
+
+    def sort_key(self):
+        return (self.pos.file, self.pos.line, self.pos.column, self.code)
+
+
+def problem(code: str, pos: Pos, **values) -> Diagnostic:
+    rule = CODES[code]
+    values.setdefault("hint", "")
+    values.setdefault("where", "")
+    message = rule.message.format(**values)
+    hint = rule.hint.format(**values) if rule.hint else ""
+    return Diagnostic(code, pos, message, hint)
+
+
+def count(diagnostics: Iterable[Diagnostic]) -> tuple[int, int, int]:
+    """(errors, warnings, files with problems)."""
+    diagnostics = list(diagnostics)
+    errors = sum(1 for d in diagnostics if d.severity == ERROR)
+    files = len({d.pos.file for d in diagnostics})
+    return errors, len(diagnostics) - errors, files
+
+
+def summary(diagnostics: Iterable[Diagnostic]) -> str:
+    errors, warnings, files = count(diagnostics)
+    return (f"{errors} {'error' if errors == 1 else 'errors'}, "
+            f"{warnings} {'warning' if warnings == 1 else 'warnings'} "
+            f"in {files} {'file' if files == 1 else 'files'}")
+
+
+_SEVERITY_DA = {ERROR: "fejl", WARNING: "advarsel"}
+
+
+def format_text(diagnostics: list[Diagnostic]) -> str:
+    lines = []
+    for d in diagnostics:
+        lines.append(f"{d.pos}: {_SEVERITY_DA[d.severity]} {d.code}: {d.message}")
+        if d.hint:
+            lines.append(f"    tip: {d.hint}")
+    lines.append(summary(diagnostics))
+    return "\n".join(lines)
+
+
+def format_json(diagnostics: list[Diagnostic]) -> str:
+    errors, warnings, files = count(diagnostics)
+    return json.dumps({
+        "diagnostics": [
+            {"code": d.code, "severity": d.severity, "title": CODES[d.code].title,
+             "file": d.pos.file, "line": d.pos.line, "column": d.pos.column,
+             "message": d.message, "hint": d.hint}
+            for d in diagnostics
+        ],
+        "errors": errors, "warnings": warnings, "files": files,
+    }, ensure_ascii=False, indent=2)
+
+
+def _escape_github(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def format_github(diagnostics: list[Diagnostic]) -> str:
+    lines = []
+    for d in diagnostics:
+        body = d.message + (f" Tip: {d.hint}" if d.hint else "")
+        title = f"{d.code} {CODES[d.code].title}".replace(",", "%2C").replace("::", "%3A%3A")
+        lines.append(f"::{d.severity} file={d.pos.file},line={d.pos.line},col={d.pos.column},"
+                     f"title={title}::{_escape_github(body)}")
+    lines.append(summary(diagnostics))
+    return "\n".join(lines)

@@ -1,0 +1,272 @@
+"""Model: the one immutable catalogue that every output is made from.
+
+Course, offering and session are three separate things (kursus, hold, undervisningsgang).
+Teachers expose only what their consent allows; templates ask `visibility(today)` and never
+read a name directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+from .diagnostics import Pos
+
+NO_SPOTS: Mapping[str, Pos] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where an object was written, so rules can point at it. Not part of equality."""
+
+    pos: Pos = field(default=Pos("", 1, 1), compare=False, repr=False, kw_only=True)
+    spots: Mapping[str, Pos] = field(default_factory=lambda: NO_SPOTS, compare=False, repr=False, kw_only=True)
+
+    def at(self, *path) -> Pos:
+        return self.spots.get(".".join(str(p) for p in path), self.pos)
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    name: str
+    description: str = ""
+    builtin: bool = False
+    school_id: str | None = None  # the school that added it, for school themes
+
+
+# The five ways to wellbeing ("5 veje til et godt liv"), always present, in this order.
+FIVE_WAYS = (
+    Theme("oege-netvaerk", "Øge netværk",
+          "Fællesskab og relationer: at række ud, styrke de bånd, du har, og knytte nye.", True),
+    Theme("laere-noget-nyt", "Lære noget nyt",
+          "Nysgerrighed og nye færdigheder giver selvtillid og lyst til mere.", True),
+    Theme("leve-mere-aktivt", "Leve mere aktivt",
+          "Bevægelse i hverdagen, i dit eget tempo, styrker både krop og humør.", True),
+    Theme("vaere-mere-til-stede-i-nuet", "Være mere til stede i nuet",
+          "At lægge mærke til her og nu: tanker, krop og omgivelser.", True),
+    Theme("give-af-sig-selv", "Give af sig selv",
+          "At gøre noget for andre giver mening og styrker fællesskabet.", True),
+)
+
+
+@dataclass(frozen=True)
+class Contact:
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class Venue(Located):
+    id: str
+    school_id: str
+    name: str
+    address: str
+    postal_code: str
+    city: str
+    accessibility: str
+    directions: str = ""
+    rooms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignUpDefaults:
+    """A school's default way to sign up."""
+
+    email: str | None = None
+    url: str | None = None
+    phone: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class School(Located):
+    id: str
+    name: str
+    municipality: str
+    contact: Contact
+    about: str = ""
+    website: str | None = None
+    registration: SignUpDefaults = SignUpDefaults()
+    co_production_required: bool = True
+    provider_note: str = ""
+    venue_ids: tuple[str, ...] = ()
+    theme_ids: tuple[str, ...] = ()
+
+
+class Visibility(enum.Enum):
+    """What may be published about a teacher."""
+
+    ROLE = "role"  # no consent: the role only, never the name
+    FIRST_NAME = "first-name"
+    FULL = "full"
+
+
+@dataclass(frozen=True)
+class Consent:
+    profile: dt.date | None = None
+    photo: dt.date | None = None
+    display: str = "full"
+    withdrawn: dt.date | None = None
+
+
+ROLE_LABELS = {"peer": "Peer-underviser", "relative": "Pårørende-underviser",
+               "professional": "Fagprofessionel underviser"}
+
+
+@dataclass(frozen=True)
+class Teacher(Located):
+    id: str
+    name: str
+    roles: tuple[str, ...]
+    title: str = ""
+    bio: str = ""
+    photo: str | None = None  # path relative to the catalogue root
+    consent: Consent = Consent()
+
+    @property
+    def has_lived_experience(self) -> bool:
+        return "peer" in self.roles or "relative" in self.roles
+
+    @property
+    def is_professional(self) -> bool:
+        return "professional" in self.roles
+
+    @property
+    def role_label(self) -> str:
+        """The one role shown when the teacher has not consented to a profile."""
+        for role in ("peer", "relative", "professional"):
+            if role in self.roles:
+                return ROLE_LABELS[role]
+        return "Underviser"
+
+    def visibility(self, today: dt.date) -> Visibility:
+        consent = self.consent
+        if consent.profile is None or consent.profile > today:
+            return Visibility.ROLE
+        if consent.withdrawn is not None and consent.withdrawn <= today:
+            return Visibility.ROLE
+        return Visibility.FIRST_NAME if consent.display == "first-name" else Visibility.FULL
+
+    def public_name(self, today: dt.date) -> str | None:
+        """The name that may be published, or None: then show `role_label` only."""
+        shown = self.visibility(today)
+        if shown is Visibility.ROLE:
+            return None
+        return self.name.split()[0] if shown is Visibility.FIRST_NAME else self.name
+
+    def photo_visible(self, today: dt.date) -> bool:
+        return (self.photo is not None and self.consent.photo is not None
+                and self.consent.photo <= today
+                and self.visibility(today) is not Visibility.ROLE)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """How to sign up for one offering, after course and school defaults are applied."""
+
+    required: bool = True
+    email: str | None = None
+    url: str | None = None
+    phone: str | None = None
+    opens: dt.date | None = None
+    deadline: dt.date | None = None
+    note: str | None = None
+
+    @property
+    def has_channel(self) -> bool:
+        return bool(self.email or self.url or self.phone)
+
+
+@dataclass(frozen=True)
+class Session(Located):
+    date: dt.date
+    start: dt.time
+    end: dt.time
+    topic: str = ""
+    room: str | None = None
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.date, self.start)
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.date, self.end)
+
+
+TAKES_PLACE = frozenset({"open", "few-places", "full", "waitlist"})
+
+
+@dataclass(frozen=True)
+class Offering(Located):
+    key: str
+    course_id: str
+    venue_id: str
+    status: str
+    sessions: tuple[Session, ...]
+    registration: Registration
+    teacher_ids: tuple[str, ...]
+    room: str | None = None
+    capacity: int | None = None
+    status_note: str = ""
+    note: str = ""
+
+    @property
+    def first_date(self) -> dt.date:
+        return self.sessions[0].date if self.sessions else dt.date.min
+
+    @property
+    def last_date(self) -> dt.date:
+        return self.sessions[-1].date if self.sessions else dt.date.min
+
+    @property
+    def takes_place(self) -> bool:
+        """Not cancelled or postponed: its sessions occupy teachers and rooms."""
+        return self.status in TAKES_PLACE
+
+    def is_past(self, today: dt.date) -> bool:
+        return self.last_date < today
+
+
+@dataclass(frozen=True)
+class Course(Located):
+    id: str
+    title: str
+    summary: str
+    description: str
+    theme_ids: tuple[str, ...]
+    audience: tuple[str, ...]
+    school_id: str
+    offerings: tuple[Offering, ...]
+    outcomes: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    teacher_ids: tuple[str, ...] = ()
+    guide_ids: tuple[str, ...] = ()
+    certificate: bool = False
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    schools: Mapping[str, School]
+    venues: Mapping[str, Venue]
+    themes: Mapping[str, Theme]
+    teachers: Mapping[str, Teacher]
+    courses: Mapping[str, Course]
+    guide_ids: frozenset[str] = frozenset()
+
+    def consented_teachers(self, today: dt.date) -> list[Teacher]:
+        """Teachers who may be shown by name, in id order."""
+        return [t for t in self.teachers.values() if t.visibility(today) is not Visibility.ROLE]
+
+    def team(self, offering: Offering) -> tuple[Teacher, ...]:
+        return tuple(self.teachers[i] for i in offering.teacher_ids if i in self.teachers)
+
+    def co_produced(self, course: Course) -> bool:
+        """False when the school is an external provider that does not co-produce."""
+        school = self.schools.get(course.school_id)
+        return school is None or school.co_production_required

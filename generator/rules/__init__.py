@@ -1,0 +1,39 @@
+"""Rules: the checks that need the whole catalogue, one small function per rule.
+
+Structure (Y…) is checked in load.py and the schema (S…, T201, T202) in schema.py. Everything
+here runs on the assembled model. Each function yields Diagnostics; `RULES` is the whole list,
+in the order of the codes, so a reader can find any rule by its code.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from ..diagnostics import Diagnostic
+from ..model import Catalogue
+from . import booking, consent, content, coproduction, files, offerings, references, time
+
+Rule = Callable[[Catalogue, "Context"], Iterable[Diagnostic]]
+
+RULES: list[Rule] = [
+    time.session_ends_after_start,        # T203
+    time.sessions_in_order,               # T204
+    time.deadline_before_first_session,   # T205, T206
+    time.past_offering_still_open,        # T207
+    references.known_ids,                 # R301-R305
+    coproduction.team_is_co_produced,     # C401-C403
+    booking.teacher_not_double_booked,    # B501
+    booking.room_not_double_booked,       # B502
+    offerings.cancelled_has_reason,       # O601
+    offerings.sign_up_is_possible,        # O602
+    consent.consent_is_consistent,        # P701-P705
+    content.markdown_is_safe,             # H801-H804
+    files.photo_is_inside_catalogue,      # F901-F904
+]
+
+
+def run_rules(catalogue: Catalogue, context) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for rule in RULES:
+        found.extend(rule(catalogue, context))
+    return found

@@ -1,0 +1,44 @@
+"""Content rules: Markdown written by coordinators must not run code on citizens' phones.
+
+Rendering sanitises anyway; these errors make sure nobody publishes something that only the
+sanitiser stands between.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..diagnostics import Pos, problem
+from ..model import Catalogue
+
+_CHECKS = [
+    ("H801", re.compile(r"<\s*script\b", re.I), lambda m: {}),
+    ("H802", re.compile(r"<[^>]*?\s(on[a-z]+)\s*=", re.I | re.S), lambda m: {"found": m[1] + "="}),
+    ("H803", re.compile(r"(?:\]\(\s*<?|\b(?:href|src|action)\s*=\s*[\"']?\s*|<)"
+                        r"\s*(javascript|vbscript|data)\s*:", re.I),
+     lambda m: {"scheme": m[1].lower() + ":"}),
+    ("H804", re.compile(r"<\s*(iframe|frame|frameset|object|embed)\b", re.I),
+     lambda m: {"element": m[1].lower()}),
+]
+
+
+def _markdown_fields(catalogue: Catalogue):
+    for course in catalogue.courses.values():
+        yield course, "description", course.description
+    for teacher in catalogue.teachers.values():
+        yield teacher, "bio", teacher.bio
+    for school in catalogue.schools.values():
+        yield school, "about", school.about
+
+
+def markdown_is_safe(catalogue: Catalogue, context):
+    for owner, field, text in _markdown_fields(catalogue):
+        if not text or "<" not in text and ":" not in text:
+            continue
+        start = owner.at(field)
+        for code, pattern, values in _CHECKS:
+            for match in pattern.finditer(text):
+                before = text[:match.start()]
+                line = start.line + before.count("\n")
+                column = match.start() - (before.rfind("\n") + 1) + start.column
+                yield problem(code, Pos(start.file, line, column), **values(match))

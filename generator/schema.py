@@ -1,0 +1,531 @@
+"""The source format: one declarative definition per kind of file.
+
+The same definitions drive the validator (`convert`) and the JSON Schema files for editors
+(`json_schema`), so the two cannot drift apart. The `doc` strings are Danish because editors
+show them to coordinators.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .diagnostics import Diagnostic, Pos, problem
+from .ids import ID_PATTERN, is_id, make_id, nearest
+from .load import Mapping, Node, Scalar, Sequence
+
+ROLES = ("peer", "relative", "professional")
+FORMATS = ("teoretisk", "praktisk", "fysisk", "kreativ")
+AUDIENCES = ("alle", "borgere", "paaroerende", "fagprofessionelle", "studerende")
+STATUSES = ("open", "few-places", "full", "waitlist", "cancelled", "postponed")
+DISPLAYS = ("full", "first-name")
+PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".webp")
+
+# Keys a well-meaning coordinator might add to a teacher file. They are unknown keys like any
+# other, but the hint says why they must never exist.
+HEALTH_KEYS = {"diagnose", "diagnoser", "diagnosis", "diagnoses", "sygdom", "medicin",
+               "helbred", "health", "illness", "condition"}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # text markdown id int bool date time email url phone postal enum path list struct map
+    doc: str = ""
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    item: "Field | None" = None  # for list and map
+    fields: tuple["Field", ...] = ()  # for struct
+    minimum: int | None = None  # int value, or list length
+    unique: bool = False  # list items must differ
+
+    def child(self, name: str) -> "Field | None":
+        return next((f for f in self.fields if f.name == name), None)
+
+
+def struct(name: str, doc: str, *fields: Field, required: bool = False) -> Field:
+    return Field(name, "struct", doc, required, fields=fields)
+
+
+def ids(name: str, doc: str, required: bool = False, minimum: int | None = None) -> Field:
+    return Field(name, "list", doc, required, item=Field(name, "id"), minimum=minimum, unique=True)
+
+
+def enums(name: str, doc: str, choices, required: bool = False) -> Field:
+    return Field(name, "list", doc, required, item=Field(name, "enum", choices=choices),
+                 minimum=1 if required else None, unique=True)
+
+
+def registration(doc: str) -> Field:
+    return struct(
+        "registration", doc,
+        Field("required", "bool", "true = tilmelding kræves (standard); false = drop-in uden "
+              "tilmelding."),
+        Field("email", "email", "E-mail, man tilmelder sig på."),
+        Field("url", "url", "Link til tilmelding (https://...)."),
+        Field("phone", "phone", "Telefonnummer til tilmelding."),
+        Field("opens", "date", "Dato, tilmeldingen åbner (ÅÅÅÅ-MM-DD)."),
+        Field("deadline", "date", "Sidste dag for tilmelding; senest dagen for første gang."),
+        Field("note", "text", "Kort besked om tilmelding, fx 'Ring gerne, hvis du er i tvivl'."),
+    )
+
+
+SESSION = struct(
+    "session", "Én undervisningsgang.",
+    Field("date", "date", "Dato (ÅÅÅÅ-MM-DD).", required=True),
+    Field("start", "time", "Starttidspunkt, fx \"10:00\".", required=True),
+    Field("end", "time", "Sluttidspunkt, fx \"13:00\".", required=True),
+    Field("topic", "text", "Emnet for netop denne gang."),
+    Field("room", "text", "Lokale, hvis det er et andet end holdets."),
+)
+
+OFFERING = struct(
+    "offering", "Ét hold af kurset: sted, pladser, status og undervisningsgange.",
+    Field("key", "id", "Holdets nøgle, unik i kurset. Udelades den, bruges første dato."),
+    Field("venue", "id", "Id på stedet (fra skolens 'venues').", required=True),
+    Field("room", "text", "Lokale på stedet."),
+    Field("capacity", "int", "Antal pladser.", minimum=1),
+    Field("status", "enum", "Holdets status.", required=True, choices=STATUSES),
+    Field("status_note", "text", "Begrundelse; skal udfyldes ved 'cancelled' og 'postponed'."),
+    ids("teachers", "Holdets undervisere, hvis de er andre end kursets."),
+    registration("Tilmelding for netop dette hold; overskriver kursets."),
+    Field("note", "text", "Kort besked om holdet."),
+    Field("sessions", "list", "Undervisningsgangene i tidsrækkefølge.", required=True,
+          item=SESSION, minimum=1),
+)
+
+COURSE = struct(
+    "course", "Et kursus: beskrivelsen, der er den samme fra semester til semester.",
+    Field("title", "text", "Kursets titel.", required=True),
+    Field("summary", "text", "En til to sætninger til kort, søgning og det trykte katalog.",
+          required=True),
+    Field("description", "markdown", "Hvad der sker på kurset (Markdown).", required=True),
+    Field("outcomes", "list", "'Det får du med dig': en linje pr. punkt.",
+          item=Field("outcome", "text")),
+    ids("themes", "Temaer (id). De fem veje er indbygget.", required=True, minimum=1),
+    enums("formats", "Arbejdsform.", FORMATS),
+    enums("audience", "Hvem kurset er for.", AUDIENCES, required=True),
+    Field("school", "id", "Id på skolen, der udbyder kurset.", required=True),
+    ids("teachers", "Det faste underviserteam (id); et hold kan have sit eget."),
+    ids("guides", "Materialer (id), der hører til kurset."),
+    Field("certificate", "bool", "true = kursisterne får kursusbevis."),
+    registration("Tilmelding for alle hold; et hold kan overskrive den."),
+    Field("offerings", "list", "Holdene.", required=True, item=OFFERING, minimum=1),
+)
+
+CONSENT = struct(
+    "consent", "Samtykke til at vise navn, tekst og foto. Uden samtykke vises kun rollen.",
+    Field("profile", "date", "Dato for samtykke til at vise navn og tekst."),
+    Field("photo", "date", "Dato for særskilt samtykke til at vise foto."),
+    Field("display", "enum", "Vis fulde navn eller kun fornavn.", choices=DISPLAYS),
+    Field("withdrawn", "date", "Dato, samtykket blev trukket tilbage."),
+)
+
+TEACHER = struct(
+    "teacher", "En underviser. Der må aldrig stå diagnoser eller helbredsoplysninger.",
+    Field("name", "text", "Fulde navn. Vises kun med samtykke.", required=True),
+    enums("roles", "peer = erfaringskompetence, relative = pårørende, professional = "
+          "fagprofessionel.", ROLES, required=True),
+    Field("title", "text", "Titel, fx 'Peer-underviser' eller 'Sygeplejerske'."),
+    Field("bio", "markdown", "Kort præsentation (Markdown). Vises kun med samtykke."),
+    Field("photo", "path", "Filnavn på foto ved siden af filen (jpg, png eller webp)."),
+    CONSENT,
+)
+
+VENUE = struct(
+    "venue", "Et sted, hvor der undervises.",
+    Field("name", "text", "Stedets navn.", required=True),
+    Field("address", "text", "Vej og nummer.", required=True),
+    Field("postal_code", "postal", "Postnummer, fx \"8900\".", required=True),
+    Field("city", "text", "By.", required=True),
+    Field("accessibility", "text", "Adgangsforhold: trin, elevator, toilet, teleslynge.",
+          required=True),
+    Field("directions", "text", "Sådan kommer du derhen: bus, parkering."),
+    Field("rooms", "list", "Lokaler på stedet.", item=Field("room", "text")),
+)
+
+THEME = struct(
+    "theme", "Et tema, skolen selv tilføjer.",
+    Field("name", "text", "Temaets navn.", required=True),
+    Field("description", "text", "Kort forklaring."),
+)
+
+SCHOOL = struct(
+    "school", "En skole med sine steder og kontaktoplysninger.",
+    Field("name", "text", "Skolens navn.", required=True),
+    Field("municipality", "text", "Kommune eller region.", required=True),
+    Field("about", "markdown", "Om skolen (Markdown)."),
+    Field("website", "url", "Skolens hjemmeside."),
+    struct("contact", "Kontakt.",
+           Field("email", "email", "E-mail."),
+           Field("phone", "phone", "Telefon."),
+           Field("address", "text", "Postadresse."),
+           required=True),
+    struct("registration", "Standard for tilmelding til skolens kurser.",
+           Field("email", "email", "E-mail til tilmelding."),
+           Field("url", "url", "Link til tilmelding."),
+           Field("phone", "phone", "Telefon til tilmelding."),
+           Field("note", "text", "Kort besked om tilmelding.")),
+    Field("co_production_required", "bool", "false kun for fx eksterne udbydere; siden "
+          "fortæller så, at kurset ikke er samskabt."),
+    Field("provider_note", "text", "Hvem der står for kurserne, når det er en ekstern udbyder."),
+    Field("venues", "map", "Stederne (id: sted).", required=True, item=VENUE, minimum=1),
+    Field("themes", "map", "Skolens egne temaer (id: tema).", item=THEME),
+)
+
+KINDS = {"courses": COURSE, "teachers": TEACHER, "schools": SCHOOL}
+
+
+class Record(dict):
+    """A converted mapping: its values, where it starts and where each value was written.
+
+    `spots` maps a field name to the position of its value; list items are "name.index" and
+    map entries "name.key", so a rule can point at the exact teacher id in a list.
+    """
+
+    __slots__ = ("pos", "spots")
+
+    def __init__(self, pos: Pos):
+        super().__init__()
+        self.pos = pos
+        self.spots: dict[str, Pos] = {}
+
+    def at(self, *path) -> Pos:
+        return self.spots.get(".".join(str(p) for p in path), self.pos)
+
+
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{6,}[0-9]$")
+_POSTAL = re.compile(r"^[0-9]{4}$")
+_TRUE = {"true", "True", "TRUE", "yes", "Yes", "YES", "ja", "Ja", "on", "On"}
+_FALSE = {"false", "False", "FALSE", "no", "No", "NO", "nej", "Nej", "off", "Off"}
+_DESCRIBE = {"text": "en tekst", "markdown": "en tekst", "id": "et id", "int": "et helt tal",
+             "bool": "true eller false", "date": "en dato (ÅÅÅÅ-MM-DD)",
+             "time": "et klokkeslæt (TT:MM)", "email": "en e-mailadresse",
+             "url": "et link", "phone": "et telefonnummer", "postal": "et postnummer",
+             "enum": "en af de tilladte værdier", "path": "et filnavn",
+             "list": "en liste", "struct": "en gruppe af felter", "map": "en gruppe af felter"}
+
+
+def describe(node: Node) -> str:
+    if isinstance(node, Mapping):
+        return "en gruppe af felter"
+    if isinstance(node, Sequence):
+        return "en liste"
+    if node.is_null:
+        return "tom"
+    return f"'{node.text}'"
+
+
+class Converter:
+    """Checks a located tree against a Field definition and converts it to plain values."""
+
+    def __init__(self):
+        self.problems: list[Diagnostic] = []
+
+    def report(self, code: str, pos: Pos, **values) -> None:
+        self.problems.append(problem(code, pos, **values))
+
+    def convert(self, spec: Field, node: Node, label: str) -> Any:
+        """Return the converted value, or None if it is unusable (after reporting why)."""
+        kind = spec.kind
+        if kind == "struct":
+            return self.struct(spec, node, label)
+        if kind in ("list", "map"):
+            return self.collection(spec, node, label)
+        if not isinstance(node, Scalar):
+            self.report("S102", node.pos, field=label, expected=_DESCRIBE[kind],
+                        found=describe(node), hint=_type_hint(kind, node))
+            return None
+        if node.is_null:
+            return None
+        return self.scalar(spec, node, label)
+
+    def scalar(self, spec: Field, node: Scalar, label: str) -> Any:
+        text, kind, pos = node.text, spec.kind, node.pos
+        if kind in ("text", "markdown", "path"):
+            return text if kind == "markdown" else text.strip()
+        if kind == "id":
+            if is_id(text):
+                return text
+            self.report("S105", pos, value=text, suggestion=make_id(text))
+            return None
+        if kind == "enum":
+            if text in spec.choices:
+                return text
+            guess = nearest(text, spec.choices)
+            self.report("S103", pos, value=text, field=label, allowed=", ".join(spec.choices),
+                        hint=f"Mente du '{guess}'?" if guess else "")
+            return None
+        if kind == "int":
+            try:
+                value = int(text.replace("_", ""))
+            except ValueError:
+                self.report("S102", pos, field=label, expected="et helt tal",
+                            found=describe(node), hint="Skriv tallet med cifre, fx 12.")
+                return None
+            if spec.minimum is not None and value < spec.minimum:
+                self.report("S109", pos, field=label, minimum=spec.minimum, value=value)
+                return None
+            return value
+        if kind == "bool":
+            if node.plain and text in _TRUE:
+                return True
+            if node.plain and text in _FALSE:
+                return False
+            self.report("S102", pos, field=label, expected="true eller false",
+                        found=describe(node), hint="Skriv true eller false uden anførselstegn.")
+            return None
+        if kind == "date":
+            return self.date(node)
+        if kind == "time":
+            match = _TIME.match(text.strip())
+            if match and int(match[1]) < 24 and int(match[2]) < 60:
+                return dt.time(int(match[1]), int(match[2]))
+            self.report("T202", pos, value=text)
+            return None
+        if kind == "email":
+            if _EMAIL.match(text.strip()):
+                return text.strip()
+            self.report("S107", pos, value=text, expected="en e-mailadresse",
+                        hint="Skriv den som navn@domæne.dk.")
+            return None
+        if kind == "url":
+            if _URL.match(text.strip()):
+                return text.strip()
+            self.report("S107", pos, value=text, expected="et link",
+                        hint="Et link skal starte med https://.")
+            return None
+        if kind == "phone":
+            if _PHONE.match(text.strip()):
+                return text.strip()
+            self.report("S107", pos, value=text, expected="et telefonnummer",
+                        hint="Skriv kun cifre og mellemrum, fx 00 00 00 00.")
+            return None
+        if kind == "postal":
+            if _POSTAL.match(text.strip()):
+                return text.strip()
+            self.report("S107", pos, value=text, expected="et dansk postnummer",
+                        hint="Et postnummer har fire cifre, fx \"8900\".")
+            return None
+        raise AssertionError(f"unknown field kind {kind}")
+
+    def date(self, node: Scalar) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(node.text.strip())
+        except ValueError:
+            self.report("T201", node.pos, value=node.text)
+            return None
+
+    def struct(self, spec: Field, node: Node, label: str) -> Record | None:
+        if not isinstance(node, Mapping):
+            self.report("S102", node.pos, field=label, expected="en gruppe af felter",
+                        found=describe(node),
+                        hint="Skriv felterne rykket ind på linjerne under, fx '  email: ...'.")
+            return None
+        record = Record(node.pos)
+        usable = True
+        names = [f.name for f in spec.fields]
+        missing = [f.name for f in spec.fields if f.required and f.name not in node.items]
+        for key, value in node.items.items():
+            child = spec.child(key)
+            if child is None:
+                guess = self.unknown_key(key, node.key_pos[key], names, spec)
+                if guess in missing:  # 'tittle': the unknown key already says what is missing
+                    missing.remove(guess)
+                    usable = False
+                continue
+            converted = self.convert(child, value, key)
+            if converted is None:
+                if child.required:
+                    usable = False
+                continue
+            record[key] = converted
+            if isinstance(value, Scalar) and value.block:
+                # A block scalar's text starts on the line after the '|' or '>'.
+                key_pos = node.key_pos[key]
+                record.spots[key] = Pos(key_pos.file, value.pos.line + 1, key_pos.column + 2)
+            else:
+                record.spots[key] = value.pos
+            nested = converted.spots if isinstance(converted, Record) else \
+                getattr(converted, "spots_from_items", None)
+            if nested:
+                for sub, pos in nested.items():
+                    record.spots[f"{key}.{sub}"] = pos
+        if missing:
+            where = "" if spec.name in KINDS_BY_SPEC else f" i {_SPEC_LABEL.get(spec.name, spec.name)}"
+            docs = {f.name: f.doc for f in spec.fields}
+            hint = "Tilføj " + "; ".join(f"'{name}:' ({docs[name].rstrip('.')})" for name in missing) + "."
+            self.report("S101", node.pos, fields=_and(missing), where=where,
+                        s="erne" if len(missing) > 1 else "et", hint=hint)
+            usable = False
+        return record if usable else None
+
+    def unknown_key(self, key: str, pos: Pos, names: list[str], spec: Field) -> str | None:
+        guess = None
+        if key.lower() in HEALTH_KEYS:
+            hint = ("Helbredsoplysninger og diagnoser må aldrig stå i kataloget. Slet feltet. "
+                    "Rollen 'peer' fortæller alt, siden behøver.")
+        else:
+            guess = nearest(key, names)
+            hint = f"Mente du '{guess}'?" if guess else f"Gyldige felter: {', '.join(names)}."
+        where = "" if spec.name in KINDS_BY_SPEC else f" i {_SPEC_LABEL.get(spec.name, spec.name)}"
+        self.report("S104", pos, field=key, where=where, hint=hint)
+        return guess
+
+    def collection(self, spec: Field, node: Node, label: str):
+        item = spec.item
+        if spec.kind == "map":
+            if not isinstance(node, Mapping):
+                self.report("S102", node.pos, field=label, expected="en gruppe af felter",
+                            found=describe(node), hint="Skriv hvert id på sin egen linje med "
+                            "kolon efter, og felterne rykket ind under.")
+                return None
+            result = _Entries()
+            for key, value in node.items.items():
+                key_pos = node.key_pos[key]
+                if not is_id(key):
+                    self.report("S105", key_pos, value=key, suggestion=make_id(key))
+                    continue
+                converted = self.convert(item, value, key)
+                if converted is not None:
+                    result[key] = converted
+                    result.spots_from_items[key] = key_pos
+            self.check_minimum(spec, len(node.items), node, label)
+            return result
+        if not isinstance(node, Sequence):
+            if isinstance(node, Scalar) and not node.is_null and item.kind != "struct":
+                # `themes: oege-netvaerk` for a list of one is common and unambiguous.
+                node = _as_sequence(node)
+            else:
+                self.report("S102", node.pos, field=label, expected="en liste",
+                            found=describe(node),
+                            hint=f"Skriv fx '{label}: [a, b]' eller ét punkt pr. linje med '- '.")
+                return None
+        result = _Items()
+        seen: dict[Any, Pos] = {}
+        for index, value in enumerate(node.items):
+            converted = self.convert(item, value, label)
+            if converted is None:
+                continue
+            if spec.unique:
+                if converted in seen:
+                    self.report("S108", value.pos, value=converted, field=label)
+                    continue
+                seen[converted] = value.pos
+            result.spots_from_items[str(len(result))] = value.pos
+            result.append(converted)
+        self.check_minimum(spec, len(node.items), node, label)
+        return result
+
+    def check_minimum(self, spec: Field, length: int, node: Node, label: str) -> None:
+        if spec.minimum and length < spec.minimum:
+            self.report("S106", node.pos, field=label, minimum=spec.minimum,
+                        hint=f"Tilføj mindst ét punkt under '{label}'.")
+
+
+class _Items(list):
+    __slots__ = ("spots_from_items",)
+
+    def __init__(self):
+        super().__init__()
+        self.spots_from_items: dict[str, Pos] = {}
+
+
+class _Entries(dict):
+    __slots__ = ("spots_from_items",)
+
+    def __init__(self):
+        super().__init__()
+        self.spots_from_items: dict[str, Pos] = {}
+
+
+def _and(names: list[str]) -> str:
+    quoted = [f"'{n}'" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " og " + quoted[-1]
+
+
+def _as_sequence(node: Scalar) -> Sequence:
+    sequence = Sequence(node.pos)
+    sequence.items.append(node)
+    return sequence
+
+
+def _type_hint(kind: str, node: Node) -> str:
+    if isinstance(node, Sequence):
+        return "Skriv én værdi, ikke en liste."
+    if isinstance(node, Mapping):
+        return "Skriv værdien på samme linje som feltnavnet."
+    return ""
+
+
+KINDS_BY_SPEC = {spec.name for spec in KINDS.values()}
+_SPEC_LABEL = {"offering": "et hold", "session": "en undervisningsgang", "venue": "et sted",
+               "theme": "et tema", "consent": "'consent'", "contact": "'contact'",
+               "registration": "'registration'"}
+
+
+def convert(kind: str, tree: Mapping) -> tuple[Record | None, list[Diagnostic]]:
+    converter = Converter()
+    record = converter.convert(KINDS[kind], tree, kind)
+    return record, converter.problems
+
+
+# --- JSON Schema for editors -------------------------------------------------------------
+
+_SCALAR_SCHEMAS = {
+    "text": {"type": "string"},
+    "markdown": {"type": "string"},
+    "path": {"type": "string"},
+    "id": {"type": "string", "pattern": ID_PATTERN},
+    "int": {"type": "integer"},
+    "bool": {"type": "boolean"},
+    "date": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+    "time": {"type": "string", "pattern": r"^([01]?\d|2[0-3])[:.][0-5]\d$"},
+    "email": {"type": "string", "format": "email"},
+    "url": {"type": "string", "pattern": r"^https?://"},
+    "phone": {"type": "string"},
+    "postal": {"type": "string", "pattern": r"^[0-9]{4}$"},
+}
+
+
+def field_schema(spec: Field) -> dict:
+    if spec.kind == "struct":
+        schema = {
+            "type": "object",
+            "properties": {f.name: field_schema(f) for f in spec.fields},
+            "additionalProperties": False,
+        }
+        required = [f.name for f in spec.fields if f.required]
+        if required:
+            schema["required"] = required
+    elif spec.kind == "list":
+        schema = {"type": "array", "items": field_schema(spec.item)}
+        if spec.minimum:
+            schema["minItems"] = spec.minimum
+        if spec.unique:
+            schema["uniqueItems"] = True
+    elif spec.kind == "map":
+        schema = {"type": "object", "propertyNames": {"pattern": ID_PATTERN},
+                  "additionalProperties": field_schema(spec.item)}
+        if spec.minimum:
+            schema["minProperties"] = spec.minimum
+    elif spec.kind == "enum":
+        schema = {"enum": list(spec.choices)}
+    else:
+        schema = dict(_SCALAR_SCHEMAS[spec.kind])
+        if spec.kind == "int" and spec.minimum is not None:
+            schema["minimum"] = spec.minimum
+    if spec.doc:
+        schema["description"] = spec.doc
+    return schema
+
+
+def json_schema(kind: str) -> dict:
+    schema = field_schema(KINDS[kind])
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"{kind}.schema.json", "title": KINDS[kind].doc, **schema}
