@@ -1,6 +1,7 @@
 """Read a catalogue: load every source, check it, and assemble the model.
 
-    sources ──load──▶ located trees ──schema──▶ records ──assemble──▶ Catalogue ──rules──▶ diagnostics
+    file bytes ──load──▶ located tree ──schema──▶ record     (per file: check_file, cached)
+    records ──assemble──▶ Catalogue ──rules──▶ diagnostics  (the whole catalogue)
 
 This is the one entry point the command line and the MkDocs plugin share.
 """
@@ -8,6 +9,8 @@ This is the one entry point the command line and the MkDocs plugin share.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -15,9 +18,10 @@ from types import MappingProxyType
 from . import schema
 from .diagnostics import Diagnostic, Pos, problem
 from .ids import is_id, make_id
-from .load import Mapping, Source, load_file
+from .cache import FileCache
+from .load import Mapping, load, read_bytes, tree_at
 from .model import (FIVE_WAYS, Catalogue, Consent, Contact, Course, Offering, Registration,
-                    School, Session, SignUpDefaults, Teacher, Theme, Venue)
+                    School, Session, SignUpDefaults, Teacher, Theme, Venue, Where)
 
 SOURCE_DIRS = ("schools", "teachers", "courses")
 SUFFIXES = (".yaml", ".yml")
@@ -30,7 +34,6 @@ class Context:
     root: Path
     today: dt.date
     declared: dict[str, set[str]]  # ids that have a file, even one that failed to load
-    sources: dict[str, Source]  # by relative file name
 
 
 @dataclass(frozen=True)
@@ -38,14 +41,24 @@ class Result:
     catalogue: Catalogue
     diagnostics: list[Diagnostic]
     context: Context
+    files: int  # source files read
 
     @property
     def ok(self) -> bool:
         return not any(d.severity == "error" for d in self.diagnostics)
 
 
+@dataclass(frozen=True)
+class FileResult:
+    """All that is learnt from one file on its own: a pure function of its bytes."""
+
+    record: dict | None  # converted values, None if the file is unusable
+    problems: tuple[Diagnostic, ...]
+    declares: dict[str, tuple[str, ...]]  # venue and theme ids, read even from a broken school
+
+
 def find_root(start: Path) -> Path:
-    """The nearest folder at or above `start` that holds courses/, schools/ or mkdocs.yml."""
+    """The nearest folder at or above `start` that holds courses/, teachers/ or schools/."""
     start = start.resolve()
     for folder in (start, *start.parents):
         if folder.is_dir() and any((folder / d).is_dir() for d in SOURCE_DIRS):
@@ -53,54 +66,89 @@ def find_root(start: Path) -> Path:
     return start if start.is_dir() else start.parent
 
 
-def source_files(root: Path) -> dict[str, list[Path]]:
+def source_files(root: Path) -> dict[str, list[str]]:
+    """Source file names (relative, sorted) by kind."""
     found = {}
     for kind in SOURCE_DIRS:
         folder = root / kind
-        found[kind] = sorted(p for p in folder.iterdir()
-                             if p.suffix in SUFFIXES and p.is_file()) if folder.is_dir() else []
+        names = os.listdir(folder) if folder.is_dir() else []
+        found[kind] = sorted(f"{kind}/{n}" for n in names
+                             if n.endswith(SUFFIXES) and not n.startswith("."))
     return found
 
 
-def read_catalogue(root: Path, today: dt.date) -> Result:
+def check_file(kind: str, name: str, data: bytes) -> FileResult:
+    """Load one file and check it against the schema of its kind."""
+    tree, problems = load(data, name)
+    file_id = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if not is_id(file_id):
+        problems.append(problem("N001", Pos(name, 1, 1), value=file_id + ".yaml",
+                                suggestion=make_id(file_id)))
+    declares = {}
+    if kind == "schools" and isinstance(tree, Mapping):
+        declares = {"venues": tuple(_keys(tree, "venues")), "themes": tuple(_keys(tree, "themes"))}
+    record = None
+    if tree is not None:
+        record, more = schema.convert(kind, tree)
+        problems.extend(more)
+    return FileResult(record, tuple(problems), declares)
+
+
+def read_catalogue(root: Path, today: dt.date, use_cache: bool = True) -> Result:
+    root = root.resolve()
+    # Loading makes hundreds of thousands of small objects and no reference cycles; the cyclic
+    # collector would spend half the time looking for garbage that is not there.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _read(root, today, FileCache(root) if use_cache else None)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read(root: Path, today: dt.date, cache: FileCache | None) -> Result:
     from .rules import run_rules  # rules import the model; keep the import graph one-way
 
-    root = root.resolve()
+    tree_at.cache_clear()  # files may have changed since the last read (mkdocs serve)
     files = source_files(root)
     diagnostics: list[Diagnostic] = []
-    records: dict[str, dict[str, schema.Record]] = {kind: {} for kind in SOURCE_DIRS}
-    sources: dict[str, Source] = {}
+    records: dict[str, dict[str, tuple[str, dict]]] = {kind: {} for kind in SOURCE_DIRS}
     declared: dict[str, set[str]] = {kind: set() for kind in SOURCE_DIRS}
-    for kind, paths in files.items():
-        for path in paths:
-            source = load_file(path, root)
-            sources[source.name] = source
-            diagnostics.extend(source.problems)
-            file_id = path.stem
-            declared[kind].add(file_id)
-            if not is_id(file_id):
-                diagnostics.append(problem("N001", Pos(source.name, 1, 1), value=path.name,
-                                           suggestion=make_id(file_id)))
-            if source.tree is None:
+    declared["venues"] = set()
+    declared["themes"] = {t.id for t in FIVE_WAYS}
+    root_text = str(root)
+    for kind, names in files.items():
+        for name in names:
+            path = os.path.join(root_text, name)
+            data, problems = read_bytes(path, name)
+            if data is None:
+                diagnostics.extend(problems)
                 continue
-            record, problems = schema.convert(kind, source.tree)
-            diagnostics.extend(problems)
-            if record is not None:
-                records[kind][file_id] = record
-    # Venue and theme ids live inside school files; declare them even if the school is broken.
-    declared["venues"] = {v for s in sources.values() if s.name.startswith("schools/")
-                          for v in _keys(s.tree, "venues")}
-    declared["themes"] = {t.id for t in FIVE_WAYS} | {
-        t for s in sources.values() if s.name.startswith("schools/") for t in _keys(s.tree, "themes")}
+            result = cache.get(name, data) if cache else None
+            if result is None:
+                result = check_file(kind, name, data)
+                if cache:
+                    cache.put(name, data, result)
+            file_id = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            declared[kind].add(file_id)
+            for what, ids in result.declares.items():
+                declared[what].update(ids)
+            diagnostics.extend(result.problems)
+            if result.record is not None:
+                records[kind][file_id] = (path, result.record)
+    if cache:
+        cache.save()
     guides = root / "guides"
     declared["guides"] = {p.stem for p in guides.glob("*.md")} if guides.is_dir() else set()
 
     catalogue, assembly_problems = assemble(records, root, frozenset(declared["guides"]))
     diagnostics.extend(assembly_problems)
-    context = Context(root, today, declared, sources)
+    context = Context(root, today, declared)
     diagnostics.extend(run_rules(catalogue, context))
-    diagnostics.sort(key=Diagnostic.sort_key)
-    return Result(catalogue, diagnostics, context)
+    # A rule may meet the same mistake twice (a course team shared by two offerings).
+    diagnostics = sorted(set(diagnostics), key=Diagnostic.sort_key)
+    return Result(catalogue, diagnostics, context, sum(len(n) for n in files.values()))
 
 
 def _keys(tree, name: str) -> list[str]:
@@ -112,28 +160,35 @@ def _tuple(values) -> tuple:
     return tuple(values or ())
 
 
-def assemble(records: dict[str, dict[str, schema.Record]], root: Path,
+def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
              guide_ids: frozenset[str]) -> tuple[Catalogue, list[Diagnostic]]:
+    """Build the model from the records that passed the schema; report clashing ids."""
+    root_text = str(root) + os.sep
     problems: list[Diagnostic] = []
+
+    def where(path: str) -> Where:
+        return Where(path, path.removeprefix(root_text).replace(os.sep, "/"))
+
     schools: dict[str, School] = {}
     venues: dict[str, Venue] = {}
     themes: dict[str, Theme] = {t.id: t for t in FIVE_WAYS}
-    for school_id, r in records["schools"].items():
+    for school_id, (path, r) in records["schools"].items():
+        here = where(path)
         for venue_id, v in r.get("venues", {}).items():
             if venue_id in venues:
-                problems.append(problem("R306", r.at("venues", venue_id), kind="Stedet",
-                                        value=venue_id, other=venues[venue_id].pos.file))
+                problems.append(problem("R306", here.pos("venues", venue_id), kind="Stedet",
+                                        value=venue_id, other=venues[venue_id].source.name))
                 continue
             venues[venue_id] = Venue(
                 venue_id, school_id, v["name"], v["address"], v["postal_code"], v["city"],
                 v["accessibility"], v.get("directions", ""), _tuple(v.get("rooms")),
-                pos=r.at("venues", venue_id), spots=v.spots)
+                source=here + ("venues", venue_id))
         school_themes = []
         for theme_id, t in r.get("themes", {}).items():
             if theme_id in themes:
                 other = "de indbyggede fem veje" if themes[theme_id].builtin else \
                     f"schools/{themes[theme_id].school_id}.yaml"
-                problems.append(problem("R306", r.at("themes", theme_id), kind="Temaet",
+                problems.append(problem("R306", here.pos("themes", theme_id), kind="Temaet",
                                         value=theme_id, other=other))
                 continue
             themes[theme_id] = Theme(theme_id, t["name"], t.get("description", ""), False,
@@ -149,12 +204,11 @@ def assemble(records: dict[str, dict[str, schema.Record]], root: Path,
                                         sign_up.get("phone"), sign_up.get("note")),
             co_production_required=r.get("co_production_required", True),
             provider_note=r.get("provider_note", ""),
-            venue_ids=tuple(v for v in r.get("venues", {}) if venues.get(v) and
-                            venues[v].school_id == school_id),
-            theme_ids=tuple(school_themes), pos=r.pos, spots=r.spots)
+            venue_ids=tuple(v for v in r.get("venues", {}) if venues[v].school_id == school_id),
+            theme_ids=tuple(school_themes), source=here)
 
     teachers = {}
-    for teacher_id, r in records["teachers"].items():
+    for teacher_id, (path, r) in records["teachers"].items():
         c = r.get("consent", {})
         photo = r.get("photo")
         teachers[teacher_id] = Teacher(
@@ -162,38 +216,40 @@ def assemble(records: dict[str, dict[str, schema.Record]], root: Path,
             (Path("teachers") / photo).as_posix() if photo else None,
             Consent(c.get("profile"), c.get("photo"), c.get("display", "full"),
                     c.get("withdrawn")),
-            pos=r.pos, spots=r.spots)
+            source=where(path))
 
     courses = {}
-    for course_id, r in records["courses"].items():
+    for course_id, (path, r) in records["courses"].items():
+        here = where(path)
         school = schools.get(r["school"])
         offerings = []
-        used_keys: dict[str, Pos] = {}
+        used_keys: dict[str, int] = {}
         for index, o in enumerate(r["offerings"]):
+            at = here + ("offerings", index)
             sessions = tuple(Session(s["date"], s["start"], s["end"], s.get("topic", ""),
-                                     s.get("room"), pos=s.pos, spots=s.spots)
-                             for s in o["sessions"])
+                                     s.get("room"), source=at + ("sessions", number))
+                             for number, s in enumerate(o["sessions"]))
             if not sessions:
                 continue
             key = o.get("key") or sessions[0].date.isoformat()
             if key in used_keys:
-                problems.append(problem("O603", o.at("key") if "key" in o else o.pos,
-                                        value=key, other=used_keys[key].line))
+                problems.append(problem("O603", at.pos("key"), value=key,
+                                        other=(here + ("offerings", used_keys[key])).pos().line))
                 continue
-            used_keys[key] = o.pos
+            used_keys[key] = index
             offerings.append(Offering(
                 key, course_id, o["venue"], o["status"], sessions,
                 _registration(o.get("registration", {}), r.get("registration", {}), school),
                 _tuple(o.get("teachers") or r.get("teachers")),
                 room=o.get("room"), capacity=o.get("capacity"),
                 status_note=o.get("status_note", ""), note=o.get("note", ""),
-                pos=o.pos, spots=o.spots))
+                own_team="teachers" in o, source=at))
         courses[course_id] = Course(
             course_id, r["title"], r["summary"], r["description"], _tuple(r["themes"]),
             _tuple(r["audience"]), r["school"], tuple(offerings),
             outcomes=_tuple(r.get("outcomes")), formats=_tuple(r.get("formats")),
             teacher_ids=_tuple(r.get("teachers")), guide_ids=_tuple(r.get("guides")),
-            certificate=r.get("certificate", False), pos=r.pos, spots=r.spots)
+            certificate=r.get("certificate", False), source=here)
 
     frozen = MappingProxyType
     return Catalogue(frozen(schools), frozen(venues), frozen(themes), frozen(teachers),

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from . import diagnostics as diag
-from .catalogue import find_root, read_catalogue
+from .catalogue import find_root, read_catalogue, source_files
 from .dates import resolve_today
 
 FORMATS = {"text": diag.format_text, "json": diag.format_json, "github": diag.format_github}
@@ -80,16 +80,21 @@ def _today(args):
 
 def cmd_check(args) -> int:
     today = _today(args)
-    paths = [p.resolve() for p in args.paths] or [Path.cwd()]
+    paths = [p.resolve() for p in args.paths] or [find_root(Path.cwd())]
     missing = [p for p in paths if not p.exists()]
     if missing:
         print(f"catalogue: findes ikke: {', '.join(str(p) for p in missing)}", file=sys.stderr)
         return 2
     root = find_root(paths[0])
     result = read_catalogue(root, today)
-    shown = [d for d in result.diagnostics
-             if any(_covers(p, root / d.pos.file) for p in paths)]
-    print(FORMATS[args.format](shown))
+    if paths == [root]:
+        shown, checked = result.diagnostics, result.files
+    else:
+        shown = [d for d in result.diagnostics
+                 if any(_covers(p, root / d.pos.file) for p in paths)]
+        checked = sum(1 for names in source_files(root).values() for name in names
+                      if any(_covers(p, root / name) for p in paths))
+    print(FORMATS[args.format](shown, checked))
     return _exit_code(shown, args.strict)
 
 
@@ -98,7 +103,7 @@ def _covers(path: Path, file: Path) -> bool:
 
 
 def _exit_code(diagnostics, strict: bool) -> int:
-    errors, warnings, _ = diag.count(diagnostics)
+    errors, warnings = diag.count(diagnostics)
     return 1 if errors or (strict and warnings) else 0
 
 

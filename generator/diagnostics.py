@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 ERROR = "error"
 WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Pos:
+class Pos(NamedTuple):
+    """A place in a source file. A tuple, because the loader makes one for every value."""
+
     file: str  # relative to the catalogue root, forward slashes
     line: int  # 1-based
     column: int  # 1-based
@@ -198,16 +199,16 @@ def problem(code: str, pos: Pos, **values) -> Diagnostic:
     return Diagnostic(code, pos, message, hint)
 
 
-def count(diagnostics: Iterable[Diagnostic]) -> tuple[int, int, int]:
-    """(errors, warnings, files with problems)."""
+def count(diagnostics: Iterable[Diagnostic]) -> tuple[int, int]:
+    """(errors, warnings)."""
     diagnostics = list(diagnostics)
     errors = sum(1 for d in diagnostics if d.severity == ERROR)
-    files = len({d.pos.file for d in diagnostics})
-    return errors, len(diagnostics) - errors, files
+    return errors, len(diagnostics) - errors
 
 
-def summary(diagnostics: Iterable[Diagnostic]) -> str:
-    errors, warnings, files = count(diagnostics)
+def summary(diagnostics: list[Diagnostic], files: int) -> str:
+    """The closing line; `files` is the number of source files checked."""
+    errors, warnings = count(diagnostics)
     return (f"{errors} {'error' if errors == 1 else 'errors'}, "
             f"{warnings} {'warning' if warnings == 1 else 'warnings'} "
             f"in {files} {'file' if files == 1 else 'files'}")
@@ -216,18 +217,18 @@ def summary(diagnostics: Iterable[Diagnostic]) -> str:
 _SEVERITY_DA = {ERROR: "fejl", WARNING: "advarsel"}
 
 
-def format_text(diagnostics: list[Diagnostic]) -> str:
+def format_text(diagnostics: list[Diagnostic], files: int) -> str:
     lines = []
     for d in diagnostics:
         lines.append(f"{d.pos}: {_SEVERITY_DA[d.severity]} {d.code}: {d.message}")
         if d.hint:
             lines.append(f"    tip: {d.hint}")
-    lines.append(summary(diagnostics))
+    lines.append(summary(diagnostics, files))
     return "\n".join(lines)
 
 
-def format_json(diagnostics: list[Diagnostic]) -> str:
-    errors, warnings, files = count(diagnostics)
+def format_json(diagnostics: list[Diagnostic], files: int) -> str:
+    errors, warnings = count(diagnostics)
     return json.dumps({
         "diagnostics": [
             {"code": d.code, "severity": d.severity, "title": CODES[d.code].title,
@@ -243,12 +244,12 @@ def _escape_github(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def format_github(diagnostics: list[Diagnostic]) -> str:
+def format_github(diagnostics: list[Diagnostic], files: int) -> str:
     lines = []
     for d in diagnostics:
         body = d.message + (f" Tip: {d.hint}" if d.hint else "")
         title = f"{d.code} {CODES[d.code].title}".replace(",", "%2C").replace("::", "%3A%3A")
         lines.append(f"::{d.severity} file={d.pos.file},line={d.pos.line},col={d.pos.column},"
                      f"title={title}::{_escape_github(body)}")
-    lines.append(summary(diagnostics))
+    lines.append(summary(diagnostics, files))
     return "\n".join(lines)

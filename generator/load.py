@@ -9,9 +9,8 @@ refused instead of expanded.
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
-from pathlib import Path
 
 import yaml
 
@@ -66,27 +65,31 @@ class Sequence:
 Node = Scalar | Mapping | Sequence
 
 
-@dataclass(frozen=True)
-class Source:
-    """One loaded file: its tree (None if it could not be read) and what went wrong."""
+def locate(node: Node, *path) -> Pos | None:
+    """The position of the value at `path` (keys and list indexes) below `node`, or None.
 
-    path: Path  # absolute
-    name: str  # relative to the catalogue root, with forward slashes
-    tree: Node | None
-    problems: tuple[Diagnostic, ...]
-    text: str = ""
+    For a block scalar (| or >) it is the first line of the text, where a match in the text
+    is counted from.
+    """
+    key_pos = None
+    for step in path:
+        if isinstance(node, Mapping) and step in node.items:
+            key_pos = node.key_pos[step]
+            node = node.items[step]
+        elif isinstance(node, Sequence) and isinstance(step, int) and step < len(node.items):
+            node = node.items[step]
+        else:
+            return None
+    if isinstance(node, Scalar) and node.block and key_pos is not None:
+        return Pos(node.pos.file, node.pos.line + 1, key_pos.column + 2)
+    return node.pos
 
 
-def read_text(path: Path, name: str) -> tuple[str | None, list[Diagnostic]]:
-    """Read a source file as UTF-8 (a BOM is fine); refuse huge or non-UTF-8 files."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [problem("Y007", Pos(name, 1, 1), size=f"{size:,}".replace(",", "."),
-                                  limit=f"{MAX_FILE_BYTES:,}".replace(",", "."))]
-        data = path.read_bytes()
-    except OSError as error:
-        return None, [problem("Y011", Pos(name, 1, 1), reason=error.strerror or str(error))]
+def decode(data: bytes, name: str) -> tuple[str | None, list[Diagnostic]]:
+    """Source bytes as text: UTF-8, with or without a BOM; anything else is refused."""
+    if len(data) > MAX_FILE_BYTES:
+        return None, [problem("Y007", Pos(name, 1, 1), size=f"{len(data):,}".replace(",", "."),
+                              limit=f"{MAX_FILE_BYTES:,}".replace(",", "."))]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -101,34 +104,48 @@ def read_text(path: Path, name: str) -> tuple[str | None, list[Diagnostic]]:
                               detail=f"byten 0x{byte:02X} i linje {line} er ikke gyldig UTF-8")]
 
 
-def load_file(path: Path, root: Path) -> Source:
-    name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-    text, problems = read_text(path, name)
+def read_bytes(path: str, name: str) -> tuple[bytes | None, list[Diagnostic]]:
+    try:
+        with open(path, "rb") as handle:
+            # Read one byte past the limit: enough to know a file is too big, never more.
+            return handle.read(MAX_FILE_BYTES + 1), []
+    except OSError as error:
+        return None, [problem("Y011", Pos(name, 1, 1), reason=error.strerror or str(error))]
+
+
+def load(data: bytes, name: str) -> tuple[Node | None, list[Diagnostic]]:
+    """Bytes of one source file to a located tree (None if unreadable) and its problems."""
+    text, problems = decode(data, name)
     if text is None:
-        return Source(path, name, None, tuple(problems))
-    tree, problems = parse(text, name)
-    return Source(path, name, tree, tuple(problems), text)
+        return None, problems
+    return parse(text, name)
+
+
+@functools.lru_cache(maxsize=128)
+def tree_at(path: str, name: str) -> Node | None:
+    """The located tree of a file, read again on demand.
+
+    The model does not keep trees: positions are only needed for the few values a rule
+    complains about, so it is cheaper to parse a file a second time than to carry every
+    position through the pipeline (and through the cache).
+    """
+    data, _ = read_bytes(path, name)
+    return load(data, name)[0] if data is not None else None
 
 
 def parse(text: str, name: str) -> tuple[Node | None, list[Diagnostic]]:
     """Parse one YAML document into a located tree; on failure return None and why."""
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
+    if not _has_content(text):
         return None, [problem("Y003", Pos(name, 1, 1))]
-    builder = _TreeBuilder(name)
     parser = _Parser(text)
     try:
-        while parser.check_event():
-            builder.feed(parser.get_event())
+        tree, problems = _build(parser, name)
     except yaml.YAMLError as error:
         return None, [_syntax_problem(error, text, name)]
     except _Refused as refusal:
         return None, [refusal.diagnostic]
     finally:
         parser.dispose()
-    problems = builder.problems
-    tree = builder.root
     if tree is None or (isinstance(tree, Scalar) and tree.is_null):
         return None, problems + [problem("Y003", Pos(name, 1, 1))]
     if not isinstance(tree, Mapping):
@@ -137,98 +154,117 @@ def parse(text: str, name: str) -> tuple[Node | None, list[Diagnostic]]:
     return tree, problems
 
 
+def _has_content(text: str) -> bool:
+    if not text.lstrip().startswith("#"):
+        return bool(text.strip())
+    return any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines())
+
+
 class _Refused(Exception):
     def __init__(self, diagnostic: Diagnostic):
         self.diagnostic = diagnostic
 
 
-class _TreeBuilder:
-    """Turns parser events into Scalar/Mapping/Sequence nodes, keeping positions."""
+def _build(parser, name: str) -> tuple[Node | None, list[Diagnostic]]:
+    """Turn libyaml's events into Scalar/Mapping/Sequence nodes with positions.
 
-    def __init__(self, name: str):
-        self.name = name
-        self.root: Node | None = None
-        self.problems: list[Diagnostic] = []
-        self.documents = 0
-        self.nodes = 0
-        # Each frame: [container, pending key or None, key position]
-        self.stack: list[list] = []
-        self.anchors: dict[str, tuple[Node, int]] = {}
-        self.sizes: list[int] = []
-
-    def pos(self, event) -> Pos:
+    This loop runs once for every value in the catalogue, so it is written for speed: one
+    function, local names, and dispatch on the exact event type.
+    """
+    problems: list[Diagnostic] = []
+    root = None
+    documents = 0
+    nodes = 0
+    # A frame: [container, pending key, its position, anchor, node count at start]
+    stack: list[list] = []
+    anchors: dict[str, tuple[Node, int]] = {}
+    get_event = parser.get_event
+    while True:
+        event = get_event()
+        kind = type(event)
         mark = event.start_mark
-        return Pos(self.name, mark.line + 1, mark.column + 1)
-
-    def check_tag(self, event) -> None:
-        tag = event.tag
-        if tag is None or tag == "!" or tag in _STANDARD_TAGS:
-            return
-        raise _Refused(problem("Y009", self.pos(event), tag=tag.replace("tag:yaml.org,2002:", "!!")))
-
-    def count(self, size: int, event) -> None:
-        self.nodes += size
-        if self.nodes > MAX_NODES:
-            raise _Refused(problem("Y008", self.pos(event), limit=f"{MAX_NODES:,}".replace(",", ".")))
-
-    def feed(self, event) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
-            self.documents += 1
-            if self.documents > 1:
-                raise _Refused(problem("Y010", self.pos(event)))
-        elif isinstance(event, yaml.ScalarEvent):
-            self.check_tag(event)
-            self.count(1, event)
-            node = Scalar(event.value, not event.style, event.style in ("|", ">"), self.pos(event))
-            self.remember(event, node, 1)
-            self.add(node, event)
-        elif isinstance(event, yaml.MappingStartEvent):
-            self.check_tag(event)
-            self.count(1, event)
-            self.stack.append([Mapping(self.pos(event)), None, None, event.anchor, self.nodes])
-        elif isinstance(event, yaml.SequenceStartEvent):
-            self.check_tag(event)
-            self.count(1, event)
-            self.stack.append([Sequence(self.pos(event)), None, None, event.anchor, self.nodes])
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            node, _, _, anchor, started = self.stack.pop()
+        if kind is _SCALAR:
+            tag = event.tag
+            if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
+                _refuse_tag(tag, name, mark)
+            nodes += 1
+            if stack:
+                frame = stack[-1]
+                if frame[1] is None and type(frame[0]) is Mapping and event.anchor is None:
+                    frame[1] = event.value  # a key: no node needed, just its text and place
+                    frame[2] = Pos(name, mark.line + 1, mark.column + 1)
+                    continue
+            style = event.style
+            node = Scalar(event.value, not style, style == "|" or style == ">",
+                          Pos(name, mark.line + 1, mark.column + 1))
+            if event.anchor is not None:
+                anchors[event.anchor] = (node, 1)
+        elif kind is _MAPPING_START or kind is _SEQUENCE_START:
+            tag = event.tag
+            if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
+                _refuse_tag(tag, name, mark)
+            nodes += 1
+            pos = Pos(name, mark.line + 1, mark.column + 1)
+            container = Mapping(pos) if kind is _MAPPING_START else Sequence(pos)
+            stack.append([container, None, None, event.anchor, nodes])
+            continue
+        elif kind is _MAPPING_END or kind is _SEQUENCE_END:
+            node, _, _, anchor, started = stack.pop()
             if anchor is not None:
-                self.anchors[anchor] = (node, self.nodes - started + 1)
-            self.add(node, event)
-        elif isinstance(event, yaml.AliasEvent):
-            if event.anchor not in self.anchors:
-                raise _Refused(problem("Y001", self.pos(event),
-                                       reason=f"ankeret '*{event.anchor}' er ikke defineret før det bruges"))
-            node, size = self.anchors[event.anchor]
-            self.count(size, event)
-            self.add(node, event)
-
-    def remember(self, event, node: Node, size: int) -> None:
-        if event.anchor is not None:
-            self.anchors[event.anchor] = (node, size)
-
-    def add(self, node: Node, event) -> None:
-        if not self.stack:
-            self.root = node
-            return
-        frame = self.stack[-1]
-        container = frame[0]
-        if isinstance(container, Sequence):
-            container.items.append(node)
-        elif frame[1] is None:  # this node is a key
-            if not isinstance(node, Scalar):
-                raise _Refused(problem("Y001", node.pos,
-                                       reason="et feltnavn skal være tekst, ikke en liste eller en gruppe"))
-            frame[1], frame[2] = node.text, node.pos
+                anchors[anchor] = (node, nodes - started + 1)
+        elif kind is _ALIAS:
+            if event.anchor not in anchors:
+                raise _Refused(problem("Y001", Pos(name, mark.line + 1, mark.column + 1),
+                                       reason=f"ankeret '*{event.anchor}' bruges, før det er "
+                                              f"defineret"))
+            node, size = anchors[event.anchor]
+            nodes += size
+        elif kind is _DOCUMENT_START:
+            documents += 1
+            if documents > 1:
+                raise _Refused(problem("Y010", Pos(name, mark.line + 1, mark.column + 1)))
+            continue
+        elif kind is _STREAM_END:
+            return root, problems
         else:
-            key, key_pos = frame[1], frame[2]
-            frame[1] = frame[2] = None
+            continue
+        if nodes > MAX_NODES:
+            raise _Refused(problem("Y008", Pos(name, mark.line + 1, mark.column + 1),
+                                   limit=f"{MAX_NODES:,}".replace(",", ".")))
+        # Attach the finished node to its parent.
+        if not stack:
+            root = node
+            continue
+        frame = stack[-1]
+        container = frame[0]
+        if type(container) is Sequence:
+            container.items.append(node)
+        elif frame[1] is None:  # the node is a key
+            if type(node) is not Scalar:
+                raise _Refused(problem("Y001", node.pos, reason="et feltnavn skal være tekst, "
+                                                                "ikke en liste eller en gruppe"))
+            frame[1] = node.text
+            frame[2] = node.pos
+        else:
+            key = frame[1]
+            frame[1] = None
             if key in container.items:
                 first = container.key_pos[key]
-                self.problems.append(problem("Y005", key_pos, key=key, first_line=first.line))
-                return
-            container.items[key] = node
-            container.key_pos[key] = key_pos
+                problems.append(problem("Y005", frame[2], key=key, first_line=first.line))
+            else:
+                container.items[key] = node
+                container.key_pos[key] = frame[2]
+
+
+def _refuse_tag(tag: str, name: str, mark) -> None:
+    raise _Refused(problem("Y009", Pos(name, mark.line + 1, mark.column + 1),
+                           tag=tag.replace("tag:yaml.org,2002:", "!!")))
+
+
+_SCALAR = yaml.ScalarEvent
+_MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_ALIAS, _DOCUMENT_START, _STREAM_END = yaml.AliasEvent, yaml.DocumentStartEvent, yaml.StreamEndEvent
 
 
 _INDENT_TAB = re.compile(r"^[ ]*\t", re.MULTILINE)

@@ -10,23 +10,48 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from .diagnostics import Pos
+from .load import locate, tree_at
 
-NO_SPOTS: Mapping[str, Pos] = MappingProxyType({})
+
+class Where(NamedTuple):
+    """A value's address: the file it came from and the keys and indexes leading to it."""
+
+    path: str  # absolute, to read the file again
+    name: str  # relative to the catalogue root, as shown to coordinators
+    steps: tuple = ()
+
+    def __add__(self, more: tuple) -> "Where":
+        return Where(self.path, self.name, self.steps + tuple(more))
+
+    def find(self, *more) -> Pos | None:
+        tree = tree_at(self.path, self.name)
+        return locate(tree, *self.steps, *more) if tree is not None else None
+
+    def pos(self, *more) -> Pos:
+        """Position of the value (or of a field below it), else of the nearest found."""
+        return self.find(*more) or self.find() or Pos(self.name, 1, 1)
 
 
 @dataclass(frozen=True)
 class Located:
     """Where an object was written, so rules can point at it. Not part of equality."""
 
-    pos: Pos = field(default=Pos("", 1, 1), compare=False, repr=False, kw_only=True)
-    spots: Mapping[str, Pos] = field(default_factory=lambda: NO_SPOTS, compare=False, repr=False, kw_only=True)
+    source: Where | None = field(default=None, compare=False, repr=False, kw_only=True)
+
+    @property
+    def pos(self) -> Pos:
+        return self.source.pos() if self.source else Pos("", 1, 1)
 
     def at(self, *path) -> Pos:
-        return self.spots.get(".".join(str(p) for p in path), self.pos)
+        """Position of a field (or list item) as written, else of the object itself."""
+        return self.source.pos(*path) if self.source else Pos("", 1, 1)
+
+    def wrote(self, *path) -> bool:
+        """Whether the source spells out this field (rather than inheriting it)."""
+        return self.source is not None and self.source.find(*path) is not None
 
 
 @dataclass(frozen=True)
@@ -215,6 +240,7 @@ class Offering(Located):
     capacity: int | None = None
     status_note: str = ""
     note: str = ""
+    own_team: bool = False  # the offering names its teachers instead of the course's team
 
     @property
     def first_date(self) -> dt.date:

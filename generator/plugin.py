@@ -44,7 +44,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             self.result = _preloaded
             return
         result = read_catalogue(self.root, today)
-        errors, _, _ = diag.count(result.diagnostics)
+        errors, _ = diag.count(result.diagnostics)
         if errors:
-            raise PluginError("Kataloget har fejl:\n" + diag.format_text(result.diagnostics))
+            raise PluginError("Kataloget har fejl:\n" + diag.format_text(result.diagnostics, result.files))
         self.result = result

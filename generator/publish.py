@@ -18,8 +18,8 @@ from .catalogue import find_root, read_catalogue
 def _check(root: Path, today: dt.date, strict: bool):
     result = read_catalogue(root, today)
     if result.diagnostics:
-        print(diag.format_text(result.diagnostics), file=sys.stderr)
-    errors, warnings, _ = diag.count(result.diagnostics)
+        print(diag.format_text(result.diagnostics, result.files), file=sys.stderr)
+    errors, warnings = diag.count(result.diagnostics)
     if errors or (strict and warnings):
         print("catalogue: intet er bygget; site/ er uændret.", file=sys.stderr)
         return None

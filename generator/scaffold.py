@@ -38,13 +38,13 @@ def new_source(root: Path, kind: str, name: str) -> int:
 
 def _example_ids(root: Path) -> dict:
     """Real ids from the catalogue, so the template points at things that exist."""
-    from .load import Mapping, load_file
+    from .load import Mapping, tree_at
 
     school_id, venue_id = "din-skole", "dit-sted"
-    for path in source_files(root)["schools"]:
-        tree = load_file(path, root).tree
+    for name in source_files(root)["schools"]:
+        tree = tree_at(str(root / name), name)
         venues = tree.items.get("venues") if isinstance(tree, Mapping) else None
         if isinstance(venues, Mapping) and venues.items:
-            school_id, venue_id = path.stem, next(iter(venues.items))
+            school_id, venue_id = Path(name).stem, next(iter(venues.items))
             break
     return {"school_id": school_id, "venue_id": venue_id}

@@ -8,8 +8,9 @@ show them to coordinators.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .diagnostics import Diagnostic, Pos, problem
@@ -41,8 +42,12 @@ class Field:
     minimum: int | None = None  # int value, or list length
     unique: bool = False  # list items must differ
 
+    @functools.cached_property
+    def _by_name(self) -> dict[str, "Field"]:
+        return {f.name: f for f in self.fields}
+
     def child(self, name: str) -> "Field | None":
-        return next((f for f in self.fields if f.name == name), None)
+        return self._by_name.get(name)
 
 
 def struct(name: str, doc: str, *fields: Field, required: bool = False) -> Field:
@@ -178,24 +183,6 @@ SCHOOL = struct(
 KINDS = {"courses": COURSE, "teachers": TEACHER, "schools": SCHOOL}
 
 
-class Record(dict):
-    """A converted mapping: its values, where it starts and where each value was written.
-
-    `spots` maps a field name to the position of its value; list items are "name.index" and
-    map entries "name.key", so a rule can point at the exact teacher id in a list.
-    """
-
-    __slots__ = ("pos", "spots")
-
-    def __init__(self, pos: Pos):
-        super().__init__()
-        self.pos = pos
-        self.spots: dict[str, Pos] = {}
-
-    def at(self, *path) -> Pos:
-        return self.spots.get(".".join(str(p) for p in path), self.pos)
-
-
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
@@ -321,13 +308,13 @@ class Converter:
             self.report("T201", node.pos, value=node.text)
             return None
 
-    def struct(self, spec: Field, node: Node, label: str) -> Record | None:
+    def struct(self, spec: Field, node: Node, label: str) -> dict | None:
         if not isinstance(node, Mapping):
             self.report("S102", node.pos, field=label, expected="en gruppe af felter",
                         found=describe(node),
                         hint="Skriv felterne rykket ind på linjerne under, fx '  email: ...'.")
             return None
-        record = Record(node.pos)
+        record = {}
         usable = True
         names = [f.name for f in spec.fields]
         missing = [f.name for f in spec.fields if f.required and f.name not in node.items]
@@ -345,17 +332,6 @@ class Converter:
                     usable = False
                 continue
             record[key] = converted
-            if isinstance(value, Scalar) and value.block:
-                # A block scalar's text starts on the line after the '|' or '>'.
-                key_pos = node.key_pos[key]
-                record.spots[key] = Pos(key_pos.file, value.pos.line + 1, key_pos.column + 2)
-            else:
-                record.spots[key] = value.pos
-            nested = converted.spots if isinstance(converted, Record) else \
-                getattr(converted, "spots_from_items", None)
-            if nested:
-                for sub, pos in nested.items():
-                    record.spots[f"{key}.{sub}"] = pos
         if missing:
             where = "" if spec.name in KINDS_BY_SPEC else f" i {_SPEC_LABEL.get(spec.name, spec.name)}"
             docs = {f.name: f.doc for f in spec.fields}
@@ -385,7 +361,7 @@ class Converter:
                             found=describe(node), hint="Skriv hvert id på sin egen linje med "
                             "kolon efter, og felterne rykket ind under.")
                 return None
-            result = _Entries()
+            result = {}
             for key, value in node.items.items():
                 key_pos = node.key_pos[key]
                 if not is_id(key):
@@ -394,7 +370,6 @@ class Converter:
                 converted = self.convert(item, value, key)
                 if converted is not None:
                     result[key] = converted
-                    result.spots_from_items[key] = key_pos
             self.check_minimum(spec, len(node.items), node, label)
             return result
         if not isinstance(node, Sequence):
@@ -406,7 +381,7 @@ class Converter:
                             found=describe(node),
                             hint=f"Skriv fx '{label}: [a, b]' eller ét punkt pr. linje med '- '.")
                 return None
-        result = _Items()
+        result = []
         seen: dict[Any, Pos] = {}
         for index, value in enumerate(node.items):
             converted = self.convert(item, value, label)
@@ -417,7 +392,6 @@ class Converter:
                     self.report("S108", value.pos, value=converted, field=label)
                     continue
                 seen[converted] = value.pos
-            result.spots_from_items[str(len(result))] = value.pos
             result.append(converted)
         self.check_minimum(spec, len(node.items), node, label)
         return result
@@ -426,22 +400,6 @@ class Converter:
         if spec.minimum and length < spec.minimum:
             self.report("S106", node.pos, field=label, minimum=spec.minimum,
                         hint=f"Tilføj mindst ét punkt under '{label}'.")
-
-
-class _Items(list):
-    __slots__ = ("spots_from_items",)
-
-    def __init__(self):
-        super().__init__()
-        self.spots_from_items: dict[str, Pos] = {}
-
-
-class _Entries(dict):
-    __slots__ = ("spots_from_items",)
-
-    def __init__(self):
-        super().__init__()
-        self.spots_from_items: dict[str, Pos] = {}
 
 
 def _and(names: list[str]) -> str:
@@ -469,7 +427,11 @@ _SPEC_LABEL = {"offering": "et hold", "session": "en undervisningsgang", "venue"
                "registration": "'registration'"}
 
 
-def convert(kind: str, tree: Mapping) -> tuple[Record | None, list[Diagnostic]]:
+def convert(kind: str, tree: Mapping) -> tuple[dict | None, list[Diagnostic]]:
+    """Check a file's tree against its kind's definition; return plain values and problems.
+
+    The values hold no positions (see load.tree_at), so they are cheap to cache and copy.
+    """
     converter = Converter()
     record = converter.convert(KINDS[kind], tree, kind)
     return record, converter.problems

@@ -17,14 +17,17 @@ def _hhmm(t) -> str:
 
 
 def _overlaps(groups):
-    """Yield (earlier, later) pairs of (session, course) that overlap within each group."""
+    """Yield (earlier, later) pairs of entries that overlap within each group.
+
+    An entry is (starts, ends, session, course, label); times are computed once per entry.
+    """
     for entries in groups.values():
-        entries.sort(key=lambda e: (e[0].starts_at, e[0].ends_at))
+        entries.sort(key=lambda e: (e[0], e[1]))
         latest = None
         for entry in entries:
-            if latest is not None and entry[0].starts_at < latest[0].ends_at:
+            if latest is not None and entry[0] < latest[1]:
                 yield latest, entry
-            if latest is None or entry[0].ends_at > latest[0].ends_at:
+            if latest is None or entry[1] > latest[1]:
                 latest = entry
 
 
@@ -38,10 +41,11 @@ def teacher_not_double_booked(catalogue: Catalogue, context):
         for offering in course.offerings:
             if not offering.takes_place:
                 continue
+            times = [(s.starts_at, s.ends_at, s) for s in offering.sessions]
             for teacher in offering.teacher_ids:
-                for session in offering.sessions:
-                    groups[teacher].append((session, course, teacher))
-    for (first, first_course, _), (second, _, teacher) in _overlaps(groups):
+                for starts, ends, session in times:
+                    groups[teacher].append((starts, ends, session, course, teacher))
+    for (_, _, first, first_course, _), (_, _, second, _, teacher) in _overlaps(groups):
         yield problem("B501", second.pos, teacher=teacher, date=second.date.isoformat(),
                       start=_hhmm(second.start), end=_hhmm(second.end),
                       other=_describe(first, first_course))
@@ -57,8 +61,9 @@ def room_not_double_booked(catalogue: Catalogue, context):
                 room = session.room or offering.room
                 label = f"Lokalet '{room}' på '{offering.venue_id}'" if room \
                     else f"Stedet '{offering.venue_id}'"
-                groups[(offering.venue_id, room)].append((session, course, label))
-    for (first, first_course, _), (second, _, label) in _overlaps(groups):
+                groups[(offering.venue_id, room)].append(
+                    (session.starts_at, session.ends_at, session, course, label))
+    for (_, _, first, first_course, _), (_, _, second, _, label) in _overlaps(groups):
         yield problem("B502", second.pos, room=label, date=second.date.isoformat(),
                       start=_hhmm(second.start), end=_hhmm(second.end),
                       other=_describe(first, first_course))

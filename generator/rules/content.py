@@ -35,9 +35,9 @@ def markdown_is_safe(catalogue: Catalogue, context):
     for owner, field, text in _markdown_fields(catalogue):
         if not text or "<" not in text and ":" not in text:
             continue
-        start = owner.at(field)
         for code, pattern, values in _CHECKS:
             for match in pattern.finditer(text):
+                start = owner.at(field)
                 before = text[:match.start()]
                 line = start.line + before.count("\n")
                 column = match.start() - (before.rfind("\n") + 1) + start.column

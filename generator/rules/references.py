@@ -36,7 +36,7 @@ def known_ids(catalogue: Catalogue, context):
             if offering.venue_id not in declared["venues"]:
                 yield _unknown("R303", "venues", offering.venue_id, offering.at("venue"),
                                declared["venues"])
-            if "teachers" in offering.spots:  # the offering names its own team
+            if offering.own_team:
                 for i, teacher in enumerate(offering.teacher_ids):
                     if teacher not in declared["teachers"]:
                         yield _unknown("R301", "teachers", teacher, offering.at("teachers", i),

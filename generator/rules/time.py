@@ -33,8 +33,9 @@ def sessions_in_order(catalogue: Catalogue, context):
 
 def _where(course, offering, field: str):
     """The registration field is written on the offering, or else on the course."""
-    spot = f"registration.{field}"
-    return offering.spots.get(spot) or course.spots.get(spot) or offering.pos
+    if offering.wrote("registration", field):
+        return offering.at("registration", field)
+    return course.at("registration", field) if course.wrote("registration", field) else offering.pos
 
 
 def deadline_before_first_session(catalogue: Catalogue, context):
