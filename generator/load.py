@@ -68,8 +68,8 @@ Node = Scalar | Mapping | Sequence
 def locate(node: Node, *path) -> Pos | None:
     """The position of the value at `path` (keys and list indexes) below `node`, or None.
 
-    For a block scalar (| or >) it is the first line of the text, where a match in the text
-    is counted from.
+    A group of fields is found at its key. For a block scalar (| or >) it is the first line of
+    the text, where a match in the text is counted from.
     """
     key_pos = None
     for step in path:
@@ -77,11 +77,15 @@ def locate(node: Node, *path) -> Pos | None:
             key_pos = node.key_pos[step]
             node = node.items[step]
         elif isinstance(node, Sequence) and isinstance(step, int) and step < len(node.items):
+            key_pos = None
             node = node.items[step]
         else:
             return None
-    if isinstance(node, Scalar) and node.block and key_pos is not None:
-        return Pos(node.pos.file, node.pos.line + 1, key_pos.column + 2)
+    if key_pos is not None:
+        if isinstance(node, Mapping):  # a group of fields is named by its key
+            return key_pos
+        if isinstance(node, Scalar) and node.block:
+            return Pos(node.pos.file, node.pos.line + 1, key_pos.column + 2)
     return node.pos
 
 

@@ -29,4 +29,4 @@ def team_is_co_produced(catalogue: Catalogue, context):
 def _team_pos(course, offering):
     if offering.own_team:
         return offering.at("teachers")
-    return course.at("teachers") if course.teacher_ids else offering.pos
+    return course.at("teachers") if course.wrote("teachers") else offering.pos

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+MINI = REPO / "tests" / "fixtures" / "mini"
+TODAY = dt.date(2026, 12, 1)
+CATALOGUE = Path(sys.executable).with_name("catalogue")
+
+_IGNORE = shutil.ignore_patterns(".cache", "site", ".venv", ".git", "__pycache__", "node_modules",
+                                 "tests", "benchmarks", ".site-*")
+
+
+def copy_catalogue(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target, ignore=_IGNORE)
+    return target
+
+
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    """A fresh copy of the small valid catalogue the rule tests mutate."""
+    return copy_catalogue(MINI, tmp_path / "mini")
+
+
+@pytest.fixture
+def demo(tmp_path) -> Path:
+    """A fresh copy of the repository's demo catalogue (sources and config only)."""
+    return copy_catalogue(REPO, tmp_path / "demo")
+
+
+def run(args: list[str], cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real `catalogue` command, as a coordinator would."""
+    return subprocess.run([str(CATALOGUE), *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=300)

@@ -1,0 +1,228 @@
+"""Every diagnostic code, shown by a valid and a broken example.
+
+Each case changes one file of the small catalogue in tests/fixtures/mini. The valid version must
+not produce the code; the broken one must produce it in the expected file, on the line where the
+`marker` text stands in the broken file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from generator.catalogue import read_catalogue
+from generator.diagnostics import CODES
+
+from conftest import TODAY
+
+A = "courses/kursus-a.yaml"
+B = "courses/kursus-b.yaml"
+C = "courses/kursus-c.yaml"
+SCHOOL = "schools/skole-a.yaml"
+FAG_F = "teachers/fag-f.yaml"
+PEER_P = "teachers/peer-p.yaml"
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{n}: &{n} [{', '.join(['*' + p] * 10)}]\n" for p, n in zip("abcdef", "bcdefg"))
+
+
+@dataclass
+class Case:
+    code: str
+    file: str
+    bad: tuple | str | bytes  # (old, new) replaced once in the valid file, or a whole new text
+    marker: str | None  # text on the expected line of the broken file; None = line 1
+    good: tuple | None = None  # (old, new) applied to make the valid example, if not the base
+    expect_file: str | None = None  # where the diagnostic lands, if not in `file`
+    today: dt.date = TODAY
+    hint: str = ""  # text the hint must contain
+
+    @property
+    def id(self):
+        return f"{self.code}-{Path(self.file).stem}"
+
+
+CASES = [
+    # Structure
+    Case("Y001", A, ("title: Kursus A", "title: Kursus: A"), "title: Kursus: A"),
+    Case("Y002", A, ("  - key: foraar", "\t- key: foraar"), "\t- key"),
+    Case("Y003", A, "# Kun en kommentar\n\n", None),
+    Case("Y004", A, "- title: Kursus A\n- summary: To kurser i én fil\n", None),
+    Case("Y005", A, ("outcomes:", "title: Igen\noutcomes:"), "title: Igen"),
+    Case("Y006", A, ("title: Kursus A", "title: Kursus \xe6"), "title: Kursus"),
+    Case("Y007", A, ("Hver gang starter med kaffe.", "Kaffe. " * 160_000), None),
+    Case("Y008", A, BOMB, "e: &e"),  # 10 ** 5 values on line 5
+    Case("Y009", A, ("title: Kursus A", "title: !!python/object/apply:os.system [ls]"), "title: !!"),
+    Case("Y010", A, ("offerings:", "---\noutcomes: [x]\nofferings:"), "---"),
+    # Schema
+    Case("S101", A, ("summary: Et kursus, som testene bygger på.\n", ""), None),
+    Case("S102", A, ("capacity: 12", "capacity: [12]"), "capacity: [12]"),
+    Case("S103", A, ("status: open", "status: opne"), "status: opne", hint="open"),
+    Case("S104", A, ("title: Kursus A", "tittle: Kursus A"), "tittle", hint="title"),
+    Case("S105", A, ("key: foraar", "key: Foraar 2027"), "key: Foraar"),
+    Case("S106", A, ("themes: [oege-netvaerk, recovery]", "themes: []"), "themes: []"),
+    Case("S107", SCHOOL, ("kontakt@example.org", "kontakt(at)example.org"), "kontakt(at)"),
+    Case("S108", A, ("teachers: [peer-p, fag-f]", "teachers: [peer-p, fag-f, peer-p]"),
+         "teachers: [peer-p, fag-f, peer-p]"),
+    Case("S109", A, ("capacity: 12", "capacity: 0"), "capacity: 0"),
+    # Time
+    Case("T201", A, ("date: 2027-02-03", "date: 2027-02-30"), "2027-02-30"),
+    Case("T202", A, ('start: "10:00"', 'start: "25:00"'), '"25:00"'),
+    Case("T203", A, ('end: "13:00"', 'end: "09:00"'), '"09:00"'),
+    Case("T204", A, ("date: 2027-02-10", "date: 2027-02-01"), "2027-02-01"),
+    Case("T205", A, ("deadline: 2027-01-27", "deadline: 2027-02-05"), "deadline: 2027-02-05"),
+    Case("T206", A, ("opens: 2026-12-01", "opens: 2027-01-30"), "opens: 2027-01-30"),
+    Case("T207", A, ("status: open", "status: open"), "status: open",
+         good=("status: open", "status: full"), today=dt.date(2027, 3, 1)),
+    # References
+    Case("R301", A, ("[peer-p, fag-f]", "[peer-p, fag-ff]"), "fag-ff", hint="fag-f"),
+    Case("R302", A, ("school: skole-a", "school: skole-b"), "school: skole-b", hint="skole-a"),
+    Case("R303", A, ("venue: huset", "venue: huse"), "venue: huse", hint="huset"),
+    Case("R304", A, ("[oege-netvaerk, recovery]", "[oege-netvark, recovery]"), "oege-netvark",
+         hint="oege-netvaerk"),
+    Case("R305", A, ("registration:\n  required", "guides: [fem-veje]\nregistration:\n  required"),
+         "guides: [fem-veje]",
+         good=("registration:\n  required",
+               "guides: [fem-veje-til-et-godt-liv]\nregistration:\n  required")),
+    Case("R306", "schools/ekstern.yaml", ("  aftenskolen:", "  huset:"), "  huset:",
+         expect_file=SCHOOL),  # the later file (in name order) is the one told to change
+    # Co-production
+    Case("C401", A, ("teachers: [peer-p, fag-f]", "teachers: [fag-g, fag-f]"), "teachers: [fag-g"),
+    Case("C402", A, ("teachers: [peer-p, fag-f]", "teachers: [peer-p, paa-r]"),
+         "teachers: [peer-p, paa-r]"),
+    Case("C403", A, ("teachers: [peer-p, fag-f]", "teachers: []"), "teachers: []"),
+    # Booking
+    Case("B501", B, ("teachers: [paa-r, fag-g]", "teachers: [paa-r, fag-f]"), "date: 2027-02-03"),
+    Case("B502", B, ("room: Lokale 2", "room: Lokale 1"), "date: 2027-02-03"),
+    # Offerings
+    Case("O601", A, ("status: open", "status: cancelled"), "status: cancelled",
+         good=("status: open", "status: cancelled\n    status_note: Underviseren er syg.")),
+    Case("O602", SCHOOL, ("registration: {email: tilmelding@example.org}\n", ""), "- key: foraar",
+         expect_file=A),
+    Case("O603", A, ("  - key: foraar", "  - key: foraar\n    venue: haven\n    status: full\n"
+                     "    sessions: [{date: 2027-05-03, start: '10:00', end: '12:00'}]\n"
+                     "  - key: foraar"), "  - key: foraar\n    venue: huset"),
+    # Consent
+    Case("P701", PEER_P, ("display: first-name", "display: first-name\n  withdrawn: 2025-06-01"),
+         "withdrawn"),
+    Case("P702", FAG_F, ("  photo: 2026-01-01\n", ""), "photo: fag-f.png"),
+    Case("P703", FAG_F, ("  profile: 2026-01-01\n", ""), "  photo: 2026-01-01"),
+    Case("P704", PEER_P, ("profile: 2026-01-01", "profile: 2027-06-01"), "profile: 2027-06-01"),
+    Case("P705", FAG_F, ("photo: fag-f.png\n", ""), "  photo: 2026-01-01"),
+    # Content
+    Case("H801", A, ("Hver gang starter med kaffe.", "Hver gang <script>alert(1)</script>"),
+         "<script>"),
+    Case("H802", A, ("Hver gang starter med kaffe.", '<img src="x.png" onerror="alert(1)">'),
+         "onerror"),
+    Case("H803", A, ("Hver gang starter med kaffe.", "[Tilmeld](javascript:alert(1))"),
+         "javascript:"),
+    Case("H804", A, ("Hver gang starter med kaffe.", '<iframe src="https://example.org"></iframe>'),
+         "<iframe"),
+    # Files
+    Case("F901", FAG_F, ("photo: fag-f.png", "photo: /etc/fag-f.png"), "photo: /etc"),
+    Case("F902", FAG_F, ("photo: fag-f.png", "photo: ../../fag-f.png"), "photo: ../"),
+    Case("F903", FAG_F, ("photo: fag-f.png", "photo: fag-ff.png"), "photo: fag-ff.png",
+         hint="fag-f.png"),
+    Case("F904", FAG_F, ("photo: fag-f.png", "photo: fag-f.gif"), "photo: fag-f.gif"),
+]
+
+
+def _apply(root: Path, name: str, change) -> str | bytes:
+    path = root / name
+    if isinstance(change, tuple):
+        old, new = change
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} is not in {name}"
+        changed = text.replace(old, new, 1)
+        if new.isascii():
+            path.write_text(changed, encoding="utf-8")
+        else:  # the Y006 case: write the bytes a Latin-1 editor would have written
+            path.write_bytes(changed.encode("latin-1"))
+        return changed
+    path.write_text(change, encoding="utf-8")
+    return change
+
+
+def _line_of(text: str, marker: str | None) -> int:
+    if marker is None:
+        return 1
+    index = text.find(marker)
+    assert index >= 0, f"marker {marker!r} not in the broken file"
+    return text.count("\n", 0, index) + 1
+
+
+def _codes(root: Path, today: dt.date):
+    return read_catalogue(root, today, use_cache=False).diagnostics
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_valid_example_has_no_such_problem(case: Case, mini: Path):
+    if case.good:
+        _apply(mini, case.file, case.good)
+    found = _codes(mini, case.today)
+    assert [d for d in found if d.code == case.code] == []
+    assert [d for d in found if d.severity == "error"] == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_broken_example_is_reported_at_its_line(case: Case, mini: Path):
+    broken = _apply(mini, case.file, case.bad)
+    where = case.expect_file or case.file
+    expected_text = broken if where == case.file else (mini / where).read_text(encoding="utf-8")
+    line = _line_of(expected_text, case.marker)
+    found = [d for d in _codes(mini, case.today) if d.code == case.code]
+    assert found, f"{case.code} not reported"
+    assert (found[0].pos.file, found[0].pos.line) == (where, line), found
+    assert found[0].message and found[0].severity == CODES[case.code].severity
+    if case.hint:
+        assert case.hint in found[0].hint, found[0].hint
+
+
+def test_every_code_has_a_case():
+    tested = {c.code for c in CASES} | {"Y011", "N001"}  # see test_loader / test_cli
+    assert set(CODES) == tested
+
+
+def test_unreadable_file_is_reported(mini: Path):
+    (mini / "courses" / "mappe.yaml").mkdir()  # a folder with a source file's name
+    found = [d for d in _codes(mini, TODAY) if d.code == "Y011"]
+    assert [(d.pos.file, d.pos.line) for d in found] == [("courses/mappe.yaml", 1)]
+
+
+def test_file_name_must_be_an_id(mini: Path):
+    (mini / A).rename(mini / "courses" / "Kursus A.yaml")
+    found = [d for d in _codes(mini, TODAY) if d.code == "N001"]
+    assert [(d.pos.file, d.pos.line) for d in found] == [("courses/Kursus A.yaml", 1)]
+    assert "kursus-a.yaml" in found[0].hint
+
+
+def test_external_provider_needs_no_co_production(mini: Path):
+    found = _codes(mini, TODAY)
+    assert not [d for d in found if d.pos.file == C]
+    _apply(mini, C, ("school: ekstern", "school: skole-a"))
+    _apply(mini, C, ("venue: aftenskolen", "venue: haven"))
+    assert {d.code for d in _codes(mini, TODAY) if d.pos.file == C} == {"C401"}
+
+
+def test_cancelled_offerings_do_not_double_book(mini: Path):
+    _apply(mini, B, ("teachers: [paa-r, fag-g]", "teachers: [paa-r, fag-f]"))
+    _apply(mini, B, ("status: full", "status: cancelled\n    status_note: Aflyst."))
+    assert not [d for d in _codes(mini, TODAY) if d.code == "B501"]
+
+
+def test_health_keys_get_a_privacy_hint(mini: Path):
+    _apply(mini, PEER_P, ("title: Peer-underviser", "title: Peer-underviser\ndiagnose: x"))
+    found = [d for d in _codes(mini, TODAY) if d.code == "S104"]
+    assert found and "diagnoser" in found[0].hint.lower()
+
+
+def test_problems_are_sorted_by_file_and_line(mini: Path):
+    _apply(mini, B, ("status: full", "status: fuld"))
+    _apply(mini, A, ("capacity: 12", "capacity: tolv"))
+    _apply(mini, A, ("title: Kursus A", "tittle: Kursus A"))
+    found = _codes(mini, TODAY)
+    keys = [(d.pos.file, d.pos.line, d.pos.column) for d in found]
+    assert keys == sorted(keys) and len(found) >= 3
