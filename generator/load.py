@@ -295,6 +295,17 @@ _REASONS = [
 ]
 
 
+def _open_quote_line(lines: list[str], up_to: int) -> int | None:
+    """The first line before `up_to` with an odd number of double quotes, if any."""
+    for number, line in enumerate(lines[:up_to], start=1):
+        content = line.split(" #", 1)[0].replace('\\"', "")
+        if line.lstrip().startswith("#") or "'" in content:
+            continue
+        if content.count('"') % 2:
+            return number
+    return None
+
+
 def _syntax_problem(error: yaml.YAMLError, text: str, name: str) -> Diagnostic:
     mark = getattr(error, "problem_mark", None)
     raw = str(getattr(error, "problem", None) or getattr(error, "reason", None) or error)
@@ -308,6 +319,12 @@ def _syntax_problem(error: yaml.YAMLError, text: str, name: str) -> Diagnostic:
         if 1 <= candidate <= len(lines) and _INDENT_TAB.match(lines[candidate - 1]):
             tab_column = lines[candidate - 1].index("\t") + 1
             return problem("Y002", Pos(name, candidate, tab_column))
+    # A double-quoted text may run over several lines, so a quote left open is only noticed
+    # where the next quote confuses the parser. Point at the line that opened it.
+    opened = _open_quote_line(lines, line)
+    if opened is not None and opened < line:
+        return problem("Y001", Pos(name, opened, lines[opened - 1].index('"') + 1),
+                       reason="et anførselstegn (\") bliver ikke lukket på samme linje")
     reason = next((danish for english, danish in _REASONS if english in raw), None)
     if reason is None:
         reason = f"YAML melder: {raw}"

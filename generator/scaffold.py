@@ -43,8 +43,11 @@ def _example_ids(root: Path) -> dict:
     school_id, venue_id = "din-skole", "dit-sted"
     for name in source_files(root)["schools"]:
         tree = tree_at(str(root / name), name)
-        venues = tree.items.get("venues") if isinstance(tree, Mapping) else None
-        if isinstance(venues, Mapping) and venues.items:
+        if not isinstance(tree, Mapping):
+            continue
+        venues = tree.items.get("venues")
+        external = getattr(tree.items.get("co_production_required"), "text", "") == "false"
+        if isinstance(venues, Mapping) and venues.items and not external:
             school_id, venue_id = Path(name).stem, next(iter(venues.items))
             break
     return {"school_id": school_id, "venue_id": venue_id}

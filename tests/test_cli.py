@@ -1,0 +1,140 @@
+"""The `catalogue check` contract: messages, formats, exit codes, and never a traceback."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import cli
+
+from conftest import REPO, run
+
+BAD = sorted((REPO / "tests" / "bad").glob("*/*.yaml"))
+LINE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>fejl|advarsel) "
+                  r"(?P<code>[A-Z]\d{3}): .+$", re.M)
+
+
+def _expectation(path: Path) -> tuple[str, int]:
+    first = path.read_bytes().split(b"\n", 1)[0].decode("ascii")
+    match = re.match(r"# expect: ([A-Z]\d{3}) (\d+)$", first)
+    assert match, f"{path.name} has no '# expect: CODE LINE' first line"
+    return match[1], int(match[2])
+
+
+def test_demo_passes_check():
+    done = run(["check", "--today", "2026-11-22", "--strict"], REPO)
+    assert done.returncode == 0, done.stdout + done.stderr
+    files = len(list(REPO.glob("courses/*.yaml"))) + len(list(REPO.glob("teachers/*.yaml"))) \
+        + len(list(REPO.glob("schools/*.yaml")))
+    assert done.stdout.strip().endswith(f"0 errors, 0 warnings in {files} files")
+
+
+@pytest.mark.parametrize("bad", BAD, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_bad_file_fails_cleanly(bad: Path, demo: Path):
+    code, line = _expectation(bad)
+    target = demo / bad.parent.name / bad.name
+    shutil.copyfile(bad, target)
+    done = run(["check", "--today", "2026-11-22", str(target)], demo)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    found = [(m["file"], int(m["line"]), m["code"]) for m in LINE.finditer(done.stdout)]
+    name = f"{bad.parent.name}/{bad.name}"
+    assert (name, line, code) in found, done.stdout
+    assert all(f == name for f, _, _ in found), "only the named file is reported"
+
+
+def test_text_format_has_hint_and_summary(mini: Path):
+    text = (mini / "courses/kursus-a.yaml").read_text()
+    (mini / "courses/kursus-a.yaml").write_text(text.replace("title:", "tittle:"))
+    done = run(["check", "--today", "2026-12-01"], mini)
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("courses/kursus-a.yaml:1:1: fejl S104: Feltet 'tittle' findes ikke")
+    assert lines[1] == "    tip: Mente du 'title'?"
+    assert lines[-1] == "1 error, 0 warnings in 9 files"
+
+
+def test_json_format(mini: Path):
+    text = (mini / "courses/kursus-a.yaml").read_text()
+    (mini / "courses/kursus-a.yaml").write_text(text.replace("status: open", "status: opne"))
+    done = run(["check", "--format", "json", "--today", "2026-12-01"], mini)
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    assert report["errors"] == 1 and report["warnings"] == 0 and report["files"] == 9
+    [item] = report["diagnostics"]
+    assert item["code"] == "S103" and item["file"] == "courses/kursus-a.yaml"
+    assert item["line"] == 20 and item["severity"] == "error" and "open" in item["message"]
+
+
+def test_github_format(mini: Path):
+    text = (mini / "courses/kursus-a.yaml").read_text()
+    (mini / "courses/kursus-a.yaml").write_text(text.replace("venue: huset", "venue: huse"))
+    done = run(["check", "--format", "github", "--today", "2026-12-01"], mini)
+    first = done.stdout.splitlines()[0]
+    assert first.startswith("::error file=courses/kursus-a.yaml,line=17,col=12,title=R303 ")
+    assert "::Der findes intet sted" in first and "Mente du 'huset'?" in first
+
+
+def test_warnings_pass_unless_strict(mini: Path):
+    args = ["check", "--today", "2027-03-01"]  # kursus-a is over, but still says "open"
+    done = run(args, mini)
+    assert done.returncode == 0 and "advarsel T207" in done.stdout
+    assert done.stdout.strip().endswith("0 errors, 1 warning in 9 files")
+    assert run([*args, "--strict"], mini).returncode == 1
+
+
+def test_paths_limit_what_is_shown(mini: Path):
+    for name in ("courses/kursus-a.yaml", "courses/kursus-b.yaml"):
+        path = mini / name
+        path.write_text(path.read_text().replace("title:", "tittle:"))
+    done = run(["check", "--today", "2026-12-01", "courses/kursus-b.yaml"], mini)
+    assert done.returncode == 1
+    assert "kursus-a" not in done.stdout and "courses/kursus-b.yaml:1:1" in done.stdout
+    assert done.stdout.strip().endswith("in 1 file")
+
+
+@pytest.mark.parametrize("args", [["check", "--format", "xml"], ["check", "--today", "i morgen"],
+                                  ["frobnicate"], ["check", "findes-ikke.yaml"]])
+def test_usage_errors_exit_2(args, mini: Path):
+    done = run(args, mini)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_source_date_epoch_fixes_today(mini: Path):
+    epoch = "1804550400"  # 2027-03-09 in Copenhagen: kursus-a is over
+    done = run(["check"], mini, env={"SOURCE_DATE_EPOCH": epoch})
+    assert "T207" in done.stdout
+
+
+def test_internal_failure_is_one_line_and_exit_3(monkeypatch, capsys, mini: Path):
+    def broken(*args, **kwargs):
+        raise RuntimeError("simuleret fejl")
+
+    monkeypatch.setattr(cli, "read_catalogue", broken)
+    monkeypatch.chdir(mini)
+    assert cli.main(["check"]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "intern fejl" in err[0] and "simuleret fejl" in err[0]
+
+
+def test_check_never_rewrites_sources(mini: Path):
+    before = {p: p.read_bytes() for p in mini.rglob("*") if p.is_file()}
+    run(["check", "--today", "2026-12-01"], mini)
+    after = {p: p.read_bytes() for p in before}
+    assert before == after
+
+
+def test_cache_follows_edits(mini: Path):
+    """A second check reads results from the cache; an edited file is checked again."""
+    assert run(["check", "--today", "2026-12-01"], mini).returncode == 0
+    assert list((mini / ".cache").rglob("*.pickle"))
+    path = mini / "courses/kursus-b.yaml"
+    path.write_text(path.read_text().replace("status: full", "status: fuld"))
+    done = run(["check", "--today", "2026-12-01"], mini)
+    assert done.returncode == 1 and "courses/kursus-b.yaml:11:13: fejl S103" in done.stdout
+    path.write_text(path.read_text().replace("status: fuld", "status: full"))
+    assert run(["check", "--today", "2026-12-01"], mini).returncode == 0
