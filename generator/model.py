@@ -139,10 +139,6 @@ class Consent:
     withdrawn: dt.date | None = None
 
 
-ROLE_LABELS = {"peer": "Peer-underviser", "relative": "Pårørende-underviser",
-               "professional": "Fagprofessionel underviser"}
-
-
 @dataclass(frozen=True)
 class Teacher(Located):
     id: str
@@ -162,12 +158,9 @@ class Teacher(Located):
         return "professional" in self.roles
 
     @property
-    def role_label(self) -> str:
+    def main_role(self) -> str:
         """The one role shown when the teacher has not consented to a profile."""
-        for role in ("peer", "relative", "professional"):
-            if role in self.roles:
-                return ROLE_LABELS[role]
-        return "Underviser"
+        return next(r for r in ("peer", "relative", "professional") if r in self.roles)
 
     def visibility(self, today: dt.date) -> Visibility:
         consent = self.consent
@@ -178,7 +171,7 @@ class Teacher(Located):
         return Visibility.FIRST_NAME if consent.display == "first-name" else Visibility.FULL
 
     def public_name(self, today: dt.date) -> str | None:
-        """The name that may be published, or None: then show `role_label` only."""
+        """The name that may be published, or None: then show the role (`main_role`) only."""
         shown = self.visibility(today)
         if shown is Visibility.ROLE:
             return None

@@ -1,18 +1,31 @@
 """The MkDocs plugin: MkDocs (or ProperDocs) builds the catalogue through the same pipeline as
-the `catalogue` command. It stops the build on any validation error, with the same messages."""
+the `catalogue` command. One MkDocs event per step:
+
+    on_config        where the catalogue is; the site's name and address
+    on_pre_build     read and check the catalogue; stop on any error, with the same messages
+    on_files         add the generated pages and files (in memory; the source tree is untouched)
+    on_env           give the theme's templates the Danish strings
+    on_page_content  render a generated page from its template in site_templates/pages/
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File
 
 from . import diagnostics as diag
 from .catalogue import Result, find_root, read_catalogue
 from .dates import resolve_today
+from .pages import Links, Page, Site, plan_assets, plan_pages
+from .select import Selection
+from .structured import course_jsonld
+from .templating import make_environment
 
 # `catalogue build` has already read and reported the catalogue; it leaves the result here so
 # the plugin does not read it a second time in the same process.
@@ -30,21 +43,64 @@ class CatalogueConfig(Config):
 
 
 class CataloguePlugin(BasePlugin[CatalogueConfig]):
-    result: Result | None = None
-
     def on_config(self, config):
         base = Path(config.config_file_path or ".").parent
         self.root = find_root(base / self.config.root if self.config.root else base)
+        url = config.site_url or ""
+        self.site = Site(config.site_name, url if not url or url.endswith("/") else url + "/",
+                         config.site_description or "")
+        self.env = make_environment()
         return config
 
     def on_pre_build(self, config):
         today = resolve_today(self.config.today)
         if _preloaded is not None and _preloaded.context.root == self.root \
                 and _preloaded.context.today == today:
-            self.result = _preloaded
-            return
-        result = read_catalogue(self.root, today)
-        errors, _ = diag.count(result.diagnostics)
-        if errors:
-            raise PluginError("Kataloget har fejl:\n" + diag.format_text(result.diagnostics, result.files))
-        self.result = result
+            result = _preloaded
+        else:
+            result = read_catalogue(self.root, today)
+            errors, _ = diag.count(result.diagnostics)
+            if errors:
+                raise PluginError("Kataloget har fejl:\n"
+                                  + diag.format_text(result.diagnostics, result.files))
+        self.selection = Selection(result.catalogue, today)
+
+    def on_files(self, files, config):
+        self.pages: dict[str, Page] = {}
+        for page in plan_pages(self.selection, self.site.name):
+            meta = {"title": page.title}
+            if page.description:
+                meta["description"] = page.description
+            front = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
+            self._add(files, File.generated(config, page.path, content=front))
+            self.pages[page.path] = page
+        for asset in plan_assets(self.selection, self.site, self.root):
+            if asset.source is not None:
+                self._add(files, File.generated(config, asset.path, abs_src_path=str(asset.source)))
+            else:
+                self._add(files, File.generated(config, asset.path, content=asset.content()))
+        return files
+
+    @staticmethod
+    def _add(files, file: File) -> None:
+        existing = files.get_file_from_path(file.src_uri)
+        if existing is not None:  # a hand-written page of the same name wins; say so
+            raise PluginError(f"docs/{file.src_uri} findes både som håndskrevet side og som "
+                              f"side, kataloget laver. Omdøb eller slet den håndskrevne.")
+        files.append(file)
+
+    def on_env(self, env, config, files):
+        env.globals["t"] = self.env.globals["t"]
+        return env
+
+    def on_page_content(self, html, page, config, files):
+        spec = self.pages.get(page.file.src_uri)
+        sel = self.selection
+        links = Links(page.url)
+        common = {"sel": sel, "site": self.site, "links": links, "page": page,
+                  "jsonld": lambda course: course_jsonld(sel, course, self.site)}
+        if spec is not None:
+            return self.env.get_template(spec.template).render(**common, **spec.context)
+        if page.file.src_uri == "om.md":  # the hand-written about page ends with the schools
+            return html + self.env.get_template("partials/schools.html").render(**common)
+        return html

@@ -1,0 +1,189 @@
+"""Render, part 1: the plan of the site. Which pages and files exist, at which URL, from which
+template, with which values. The plugin hands this plan to MkDocs; nothing here writes HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .select import Selection
+from .templating import month_name, strings
+
+FACETS = ("tema", "for", "skole", "sted", "maaned", "form")
+
+
+@dataclass(frozen=True)
+class Site:
+    """The build as a whole: its name and public address (a brand sets these)."""
+
+    name: str
+    url: str = ""  # absolute, with a trailing slash; empty when unknown
+    description: str = ""
+
+    def absolute(self, path: str) -> str | None:
+        return self.url + path if self.url else None
+
+    @property
+    def host(self) -> str:
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.url).hostname or "recoveryskole.invalid"
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # source path for MkDocs, e.g. "kurser/fem-veje.md" -> /kurser/fem-veje/
+    template: str  # in site_templates/pages/
+    title: str
+    description: str = ""
+    context: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file that is not a page: a calendar or a photo."""
+
+    path: str
+    content: Callable[[], bytes] | None = None  # made when MkDocs asks for it
+    source: Path | None = None  # or copied from here
+
+
+class Links:
+    """URLs of everything, relative to the page being rendered, so a site works in any folder."""
+
+    def __init__(self, page_url: str):
+        self.page_url = page_url
+
+    def to(self, target: str) -> str:
+        from mkdocs.utils import get_relative_url
+
+        return get_relative_url(target, self.page_url) if target else get_relative_url(".", self.page_url)
+
+    def home(self):
+        return self.to("")
+
+    def courses(self):
+        return self.to("kurser/")
+
+    def course(self, course):
+        return self.to(f"kurser/{course.id}/")
+
+    def facet(self, facet, value):
+        return self.to(f"kurser/{facet}/{value}/")
+
+    def calendar(self, school_id=None):
+        return self.to(f"kalender/skole/{school_id}/" if school_id else "kalender/")
+
+    def calendar_feed(self, school_id=None):
+        return self.to(f"kalender/{school_id}.ics" if school_id else "kalender.ics")
+
+    def offering_ics(self, course, offering):
+        return self.to(f"kurser/{course.id}/{offering.key}.ics")
+
+    def teachers(self):
+        return self.to("undervisere/")
+
+    def teacher(self, teacher):
+        return self.to(f"undervisere/{teacher.id}/")
+
+    def photo(self, teacher):
+        return self.to(photo_path(teacher))
+
+    def themes(self):
+        return self.to("temaer/")
+
+    def theme(self, theme_id):
+        return self.to(f"temaer/{theme_id}/")
+
+    def venue(self, venue_id):
+        return self.to(f"steder/{venue_id}/")
+
+    def page(self, path):
+        return self.to(path)
+
+
+def photo_path(teacher) -> str:
+    return f"undervisere/{teacher.id}{Path(teacher.photo).suffix.lower()}"
+
+
+def facet_label(selection: Selection, facet: str, value: str) -> str:
+    t = strings()
+    catalogue = selection.catalogue
+    if facet == "tema":
+        return catalogue.themes[value].name
+    if facet == "for":
+        return t["audience"][value]
+    if facet == "form":
+        return t["formats"][value]
+    if facet == "skole":
+        return catalogue.schools[value].name
+    if facet == "sted":
+        return catalogue.venues[value].name
+    return month_name(value).capitalize()
+
+
+def plan_pages(selection: Selection, site_name: str) -> list[Page]:
+    t = strings()
+    sel = selection
+    facets = {f: [(v, facet_label(sel, f, v)) for v in sel.facet_values(f)] for f in FACETS}
+    pages = [
+        Page("index.md", "home.html", t["home"]["title"], t["home"]["lead"]),
+        Page("kurser/index.md", "courses.html", t["courses"]["title"], t["courses"]["lead"],
+             {"courses": sel.courses, "facets": facets, "active": None}),
+        Page("kalender/index.md", "calendar.html", t["calendar"]["title"], t["calendar"]["lead"],
+             {"dated": sel.upcoming_sessions, "school": None}),
+        Page("undervisere/index.md", "teachers.html", t["teachers"]["title"],
+             t["teachers"]["lead"]),
+        Page("temaer/index.md", "themes.html", t["themes"]["title"], t["themes"]["lead"]),
+        Page("steder/index.md", "venues.html", t["venues"]["title"], t["venues"]["lead"]),
+    ]
+    for facet, values in facets.items():
+        for value, label in values:
+            title = t["courses"]["filtered_title"].format(value=label)
+            pages.append(Page(f"kurser/{facet}/{value}.md", "courses.html", title,
+                              t["courses"]["lead"],
+                              {"courses": sel.with_facet(facet, value), "facets": facets,
+                               "active": (facet, value, label)}))
+    for course in sel.courses:
+        pages.append(Page(f"kurser/{course.id}.md", "course.html", course.title, course.summary,
+                          {"course": course}))
+    for school in sel.schools:
+        title = t["calendar"]["filtered_title"].format(school=school.name)
+        pages.append(Page(f"kalender/skole/{school.id}.md", "calendar.html", title,
+                          t["calendar"]["lead"],
+                          {"dated": tuple(d for d in sel.upcoming_sessions
+                                          if d.course.school_id == school.id),
+                           "school": school}))
+    for teacher in sel.teachers:
+        pages.append(Page(f"undervisere/{teacher.id}.md", "teacher.html",
+                          teacher.public_name(sel.today), teacher.title, {"teacher": teacher}))
+    for theme in sel.themes:
+        pages.append(Page(f"temaer/{theme.id}.md", "theme.html", theme.name, theme.description,
+                          {"theme": theme, "courses": sel.with_facet("tema", theme.id)}))
+    for venue in sel.venues:
+        pages.append(Page(f"steder/{venue.id}.md", "venue.html", venue.name,
+                          f"{venue.address}, {venue.postal_code} {venue.city}",
+                          {"venue": venue}))
+    return pages
+
+
+def plan_assets(selection: Selection, site: "Site", root: Path) -> list[Asset]:
+    from . import calendars
+
+    sel = selection
+    assets = [Asset("kalender.ics", lambda: calendars.feed(sel, sel.upcoming_sessions,
+                                                            site.name, site))]
+    for school in sel.schools:
+        dated = tuple(d for d in sel.upcoming_sessions if d.course.school_id == school.id)
+        assets.append(Asset(f"kalender/{school.id}.ics",
+                            lambda d=dated, s=school: calendars.feed(sel, d, s.name, site)))
+    for course in sel.courses:
+        for offering in sel.upcoming(course):
+            assets.append(Asset(f"kurser/{course.id}/{offering.key}.ics",
+                                lambda c=course, o=offering: calendars.offering(sel, c, o, site)))
+    for teacher in sel.teachers:
+        if teacher.photo_visible(sel.today):
+            assets.append(Asset(photo_path(teacher), source=root / teacher.photo))
+    return assets

@@ -1,0 +1,142 @@
+"""Select: what one build shows, given the catalogue, the schools it covers and "today".
+
+Every output (pages, calendars, structured data) reads a Selection, never the whole catalogue,
+so a branded build cannot show another school's offerings by accident.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .model import Catalogue, Course, Offering, Session, Teacher, Theme, Venue, Visibility
+
+
+@dataclass(frozen=True)
+class Dated:
+    """One session with what it belongs to, for calendars and date lists."""
+
+    session: Session
+    offering: Offering
+    course: Course
+
+    @property
+    def sort_key(self):
+        return (self.session.starts_at, self.course.title, self.offering.key)
+
+
+@dataclass(frozen=True)
+class Selection:
+    catalogue: Catalogue
+    today: dt.date
+    school_ids: frozenset[str] = field(default=None)  # None: every school
+
+    def __post_init__(self):
+        if self.school_ids is None:
+            object.__setattr__(self, "school_ids", frozenset(self.catalogue.schools))
+
+    # --- what is in this build -----------------------------------------------------------
+
+    @cached_property
+    def courses(self) -> tuple[Course, ...]:
+        """Courses of the selected schools, by title."""
+        chosen = (c for c in self.catalogue.courses.values() if c.school_id in self.school_ids)
+        return tuple(sorted(chosen, key=lambda c: (c.title.casefold(), c.id)))
+
+    @cached_property
+    def schools(self):
+        return tuple(self.catalogue.schools[s] for s in sorted(self.school_ids)
+                     if s in self.catalogue.schools)
+
+    @cached_property
+    def venues(self) -> tuple[Venue, ...]:
+        used = {o.venue_id for c in self.courses for o in c.offerings}
+        return tuple(sorted((v for v in self.catalogue.venues.values()
+                             if v.school_id in self.school_ids or v.id in used),
+                            key=lambda v: (v.city, v.name)))
+
+    @cached_property
+    def themes(self) -> tuple[Theme, ...]:
+        """The five ways first, in their order, then the themes the courses use."""
+        used = {t for c in self.courses for t in c.theme_ids}
+        themes = self.catalogue.themes.values()
+        return tuple(t for t in themes if t.builtin) + tuple(
+            sorted((t for t in themes if not t.builtin and t.id in used), key=lambda t: t.name))
+
+    # --- time ----------------------------------------------------------------------------
+
+    def upcoming(self, course: Course) -> tuple[Offering, ...]:
+        """Offerings that have a session today or later, cancelled ones included."""
+        return tuple(o for o in course.offerings if o.last_date >= self.today)
+
+    def past(self, course: Course) -> tuple[Offering, ...]:
+        return tuple(o for o in course.offerings if o.last_date < self.today)
+
+    def next_start(self, course: Course) -> dt.date | None:
+        dates = [s.date for o in self.upcoming(course) if o.takes_place
+                 for s in o.sessions if s.date >= self.today]
+        return min(dates) if dates else None
+
+    @cached_property
+    def upcoming_sessions(self) -> tuple[Dated, ...]:
+        """Every session from today on, in time order; cancelled ones too (they say so)."""
+        found = [Dated(s, o, c) for c in self.courses for o in c.offerings
+                 for s in o.sessions if s.date >= self.today]
+        return tuple(sorted(found, key=lambda d: d.sort_key))
+
+    @cached_property
+    def next_offerings(self) -> tuple[tuple[Offering, Course], ...]:
+        """Offerings that take place, by their next session."""
+        found = [(o, c) for c in self.courses for o in self.upcoming(c) if o.takes_place]
+        return tuple(sorted(found, key=lambda pair: (pair[0].first_date, pair[1].title)))
+
+    def months(self, course: Course) -> tuple[str, ...]:
+        """'2027-02' for each month with an upcoming session of the course."""
+        return tuple(sorted({s.date.strftime("%Y-%m") for o in self.upcoming(course)
+                             if o.takes_place for s in o.sessions if s.date >= self.today}))
+
+    # --- people --------------------------------------------------------------------------
+
+    def team(self, course: Course, offering: Offering | None = None) -> tuple[Teacher, ...]:
+        ids = offering.teacher_ids if offering else course.teacher_ids
+        return tuple(self.catalogue.teachers[i] for i in ids if i in self.catalogue.teachers)
+
+    def shown(self, teacher: Teacher) -> bool:
+        return teacher.visibility(self.today) is not Visibility.ROLE
+
+    @cached_property
+    def teachers(self) -> tuple[Teacher, ...]:
+        """Teachers who may be named and who teach in this build, by the name shown."""
+        ids = {i for c in self.courses for i in c.teacher_ids} | {
+            i for c in self.courses for o in c.offerings for i in o.teacher_ids}
+        found = [self.catalogue.teachers[i] for i in ids if i in self.catalogue.teachers]
+        return tuple(sorted((t for t in found if self.shown(t)),
+                            key=lambda t: (t.public_name(self.today).casefold(), t.id)))
+
+    def courses_of(self, teacher: Teacher) -> tuple[Course, ...]:
+        return tuple(c for c in self.courses if teacher.id in c.teacher_ids
+                     or any(teacher.id in o.teacher_ids for o in c.offerings))
+
+    # --- grouping ------------------------------------------------------------------------
+
+    @cached_property
+    def _index(self) -> dict[tuple[str, str], list[Course]]:
+        """Courses by (facet, value); built once, so every filter view costs its own size."""
+        index: dict[tuple[str, str], list[Course]] = {}
+        for course in self.courses:
+            keys = [("tema", t) for t in course.theme_ids]
+            keys += [("for", a) for a in course.audience]
+            keys += [("form", f) for f in course.formats]
+            keys += [("skole", course.school_id)]
+            keys += [("sted", v) for v in sorted({o.venue_id for o in self.upcoming(course)})]
+            keys += [("maaned", m) for m in self.months(course)]
+            for key in keys:
+                index.setdefault(key, []).append(course)
+        return index
+
+    def with_facet(self, facet: str, value: str) -> tuple[Course, ...]:
+        return tuple(self._index.get((facet, value), ()))
+
+    def facet_values(self, facet: str) -> list[str]:
+        return sorted(v for f, v in self._index if f == facet)

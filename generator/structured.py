@@ -1,0 +1,95 @@
+"""Render, part 3: schema.org structured data (JSON-LD) for course pages.
+
+Only what the page itself shows goes in: teachers appear by the name their consent allows, and
+an unconsented teacher not at all.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .dates import COPENHAGEN
+import datetime as dt
+
+
+def _place(venue) -> dict:
+    return {
+        "@type": "Place",
+        "name": venue.name,
+        "address": {"@type": "PostalAddress", "streetAddress": venue.address,
+                    "postalCode": venue.postal_code, "addressLocality": venue.city,
+                    "addressCountry": "DK"},
+    }
+
+
+def _organization(school, site) -> dict:
+    organization = {"@type": "Organization", "name": school.name}
+    url = school.website or site.url
+    if url:
+        organization["url"] = url
+    if school.contact.email:
+        organization["email"] = school.contact.email
+    return organization
+
+
+def _iso(day, time) -> str:
+    return dt.datetime.combine(day, time, COPENHAGEN).isoformat()
+
+
+def course_jsonld(selection, course, site) -> str:
+    catalogue = selection.catalogue
+    school = catalogue.schools[course.school_id]
+    organizer = _organization(school, site)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Course",
+        "name": course.title,
+        "description": course.summary,
+        "inLanguage": "da",
+        "isAccessibleForFree": True,
+        "provider": organizer,
+        "offers": {"@type": "Offer", "price": 0, "priceCurrency": "DKK", "category": "Free"},
+        "about": [catalogue.themes[t].name for t in course.theme_ids if t in catalogue.themes],
+    }
+    url = site.absolute(f"kurser/{course.id}/")
+    if url:
+        data["url"] = url
+    if course.outcomes:
+        data["teaches"] = list(course.outcomes)
+    if course.certificate:
+        data["educationalCredentialAwarded"] = "Kursusbevis"
+    instances = []
+    for offering in selection.upcoming(course):
+        venue = catalogue.venues[offering.venue_id]
+        status = {"cancelled": "https://schema.org/EventCancelled",
+                  "postponed": "https://schema.org/EventPostponed"}.get(
+            offering.status, "https://schema.org/EventScheduled")
+        instance = {
+            "@type": "CourseInstance",
+            "courseMode": "Onsite",
+            "location": _place(venue),
+            "organizer": organizer,
+            "startDate": _iso(offering.sessions[0].date, offering.sessions[0].start),
+            "endDate": _iso(offering.sessions[-1].date, offering.sessions[-1].end),
+            "eventStatus": status,
+            "isAccessibleForFree": True,
+            "offers": {"@type": "Offer", "price": 0, "priceCurrency": "DKK",
+                       "availability": "https://schema.org/SoldOut"
+                       if offering.status in ("full", "waitlist") else
+                       "https://schema.org/InStock"},
+            "subEvent": [{"@type": "Event", "name": course.title,
+                          "startDate": _iso(s.date, s.start), "endDate": _iso(s.date, s.end),
+                          "location": _place(venue), "eventStatus": status}
+                         for s in offering.sessions],
+        }
+        if offering.capacity:
+            instance["maximumAttendeeCapacity"] = offering.capacity
+        names = [t.public_name(selection.today) for t in selection.team(course, offering)]
+        instructors = [{"@type": "Person", "name": n} for n in names if n]
+        if instructors:
+            instance["instructor"] = instructors
+        instances.append(instance)
+    if instances:
+        data["hasCourseInstance"] = instances
+    # "</" inside a <script> element would end it early.
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False).replace("</", "<\\/")

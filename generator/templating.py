@@ -1,0 +1,84 @@
+"""Templating: the Jinja2 environment for generated pages, with Danish dates and safe Markdown.
+
+Templates live in site_templates/; the Danish text they show lives in strings.da.yaml. Python
+here only formats values (dates, times, Markdown) and never writes markup of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+
+import markdown as markdown_lib
+import nh3
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
+
+# What coordinator Markdown may produce. Links only to the web, e-mail and phone.
+_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h2", "h3", "h4",
+         "blockquote", "code", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td"}
+_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+
+
+@functools.lru_cache(maxsize=1)
+def strings() -> dict:
+    with open(TEMPLATES / "strings.da.yaml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+class _Strings(dict):
+    """Dot access for templates: t.course.title; a missing key is an error, not a blank."""
+
+    def __getattr__(self, name):
+        value = self[name]
+        return _Strings(value) if isinstance(value, dict) else value
+
+
+def render_markdown(text: str, shift: int = 1) -> Markup:
+    """Coordinator Markdown as sanitised HTML; headings shifted so the page keeps one h1."""
+    if not text:
+        return Markup("")
+    html = markdown_lib.markdown(text, extensions=["sane_lists"], output_format="html")
+    for level in range(6, 0, -1):
+        new = min(level + shift, 6)
+        html = html.replace(f"<h{level}>", f"<h{new}>").replace(f"</h{level}>", f"</h{new}>")
+    clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES,
+                      url_schemes={"https", "http", "mailto", "tel"}, link_rel="noopener")
+    return Markup(clean)
+
+
+def danish_date(day: dt.date, weekday: bool = True, year: bool = True) -> str:
+    t = strings()
+    text = f"{day.day}. {t['months'][day.month - 1]}"
+    if year:
+        text += f" {day.year}"
+    return f"{t['weekdays'][day.weekday()]} {text}" if weekday else text
+
+
+def danish_time(value: dt.time) -> str:
+    return f"{value.hour:02d}.{value.minute:02d}"
+
+
+def month_name(key: str) -> str:
+    """'2027-02' -> 'februar 2027'."""
+    year, month = key.split("-")
+    return f"{strings()['months'][int(month) - 1]} {year}"
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES / "pages"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True)
+    env.globals["t"] = _Strings(strings())
+    env.filters["markdown"] = render_markdown
+    env.filters["date"] = danish_date
+    env.filters["time"] = danish_time
+    env.filters["month"] = month_name
+    env.filters["isoweek"] = lambda day: day.isocalendar()[1]
+    return env
