@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
 import sys
 import tempfile
@@ -35,6 +36,11 @@ def build_site(start: Path, today: dt.date, out: Path | None = None, strict: boo
     result = _check(root, today, strict)
     if result is None:
         return 1
+    # The build date decides nothing but MkDocs' own timestamps (sitemap); tie them to "today"
+    # so two builds of the same inputs are byte-identical.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(dt.datetime.combine(
+        today, dt.time(), dt.timezone.utc).timestamp())))
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's notice about MkDocs 2
     target = (out or root / "site").resolve()
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=target.parent))
     plugin.preload(result)

@@ -30,12 +30,24 @@ def strings() -> dict:
         return yaml.safe_load(handle)
 
 
-class _Strings(dict):
-    """Dot access for templates: t.course.title; a missing key is an error, not a blank."""
+class _Strings:
+    """Dot access for templates: t.course.title. A missing key is an error, not a blank, and
+    (unlike a dict) no key can be shadowed by a method: t.courses.clear is a string."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: dict):
+        self._data = data
+
+    def __getitem__(self, name):
+        value = self._data[name]
+        return _Strings(value) if isinstance(value, dict) else value
 
     def __getattr__(self, name):
-        value = self[name]
-        return _Strings(value) if isinstance(value, dict) else value
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def render_markdown(text: str, shift: int = 1) -> Markup:

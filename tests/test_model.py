@@ -21,7 +21,7 @@ def test_no_consent_shows_the_role_only():
     t = teacher()
     assert t.visibility(TODAY) is Visibility.ROLE
     assert t.public_name(TODAY) is None and not t.photo_visible(TODAY)
-    assert t.role_label == "Peer-underviser"
+    assert t.main_role == "peer"
 
 
 def test_consent_full_and_first_name():
