@@ -39,6 +39,7 @@ class Page:
     title: str
     description: str = ""
     context: dict[str, Any] = field(default_factory=dict, compare=False)
+    searchable: bool = True  # filtered views repeat other pages; search finds the originals
 
 
 @dataclass(frozen=True)
@@ -51,15 +52,18 @@ class Asset:
 
 
 class Links:
-    """URLs of everything, relative to the page being rendered, so a site works in any folder."""
+    """URLs of everything, relative to the page being rendered, so a site works in any folder.
+
+    Every link is the way up to the site's root and down again ("../../kurser/x/"): a little
+    longer than the shortest path, but the same for every page at the same depth, which lets
+    a course card be rendered once per depth instead of once per page.
+    """
 
     def __init__(self, page_url: str):
-        self.page_url = page_url
+        self.prefix = "../" * page_url.count("/")
 
     def to(self, target: str) -> str:
-        from mkdocs.utils import get_relative_url
-
-        return get_relative_url(target, self.page_url) if target else get_relative_url(".", self.page_url)
+        return self.prefix + target if self.prefix or target else "./"
 
     def home(self):
         return self.to("")
@@ -145,7 +149,7 @@ def plan_pages(selection: Selection, site_name: str) -> list[Page]:
             pages.append(Page(f"kurser/{facet}/{value}.md", "courses.html", title,
                               t["courses"]["lead"],
                               {"courses": sel.with_facet(facet, value), "facets": facets,
-                               "active": (facet, value, label)}))
+                               "active": (facet, value, label)}, searchable=False))
     for course in sel.courses:
         pages.append(Page(f"kurser/{course.id}.md", "course.html", course.title, course.summary,
                           {"course": course}))
@@ -155,7 +159,7 @@ def plan_pages(selection: Selection, site_name: str) -> list[Page]:
                           t["calendar"]["lead"],
                           {"dated": tuple(d for d in sel.upcoming_sessions
                                           if d.course.school_id == school.id),
-                           "school": school}))
+                           "school": school}, searchable=False))
     for teacher in sel.teachers:
         pages.append(Page(f"undervisere/{teacher.id}.md", "teacher.html",
                           teacher.public_name(sel.today), teacher.title, {"teacher": teacher}))
@@ -170,19 +174,19 @@ def plan_pages(selection: Selection, site_name: str) -> list[Page]:
 
 
 def plan_assets(selection: Selection, site: "Site", root: Path) -> list[Asset]:
-    from . import calendars
+    from .calendars import Calendars
 
     sel = selection
-    assets = [Asset("kalender.ics", lambda: calendars.feed(sel, sel.upcoming_sessions,
-                                                            site.name, site))]
+    calendars = Calendars(sel, site)
+    assets = [Asset("kalender.ics", lambda: calendars.feed(sel.upcoming_sessions, site.name))]
     for school in sel.schools:
         dated = tuple(d for d in sel.upcoming_sessions if d.course.school_id == school.id)
         assets.append(Asset(f"kalender/{school.id}.ics",
-                            lambda d=dated, s=school: calendars.feed(sel, d, s.name, site)))
+                            lambda d=dated, s=school: calendars.feed(d, s.name)))
     for course in sel.courses:
         for offering in sel.upcoming(course):
             assets.append(Asset(f"kurser/{course.id}/{offering.key}.ics",
-                                lambda c=course, o=offering: calendars.offering(sel, c, o, site)))
+                                lambda c=course, o=offering: calendars.offering(c, o)))
     for teacher in sel.teachers:
         if teacher.photo_visible(sel.today):
             assets.append(Asset(photo_path(teacher), source=root / teacher.photo))

@@ -13,11 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from markupsafe import Markup
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 
 from . import diagnostics as diag
 from .catalogue import Result, find_root, read_catalogue
@@ -65,14 +66,29 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                                   + diag.format_text(result.diagnostics, result.files))
         self.selection = Selection(result.catalogue, today)
 
+    def _card(self, links: Links, course, heading: str) -> Markup:
+        """A course card, rendered once for each depth of page it appears on."""
+        key = (course.id, links.prefix, heading)
+        if key not in self.cards:
+            self.cards[key] = Markup(self.env.get_template("partials/card.html").render(
+                sel=self.selection, links=links, course=course, heading=heading))
+        return self.cards[key]
+
     def on_files(self, files, config):
+        self.cards: dict[tuple, Markup] = {}
         self.pages: dict[str, Page] = {}
         for page in plan_pages(self.selection, self.site.name):
             meta = {"title": page.title}
             if page.description:
                 meta["description"] = page.description
+            if not page.searchable:
+                meta["search"] = {"exclude": True}
             front = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
-            self._add(files, File.generated(config, page.path, content=front))
+            # MkDocs renders the whole nav into every page: with every course in it, the build
+            # grows with the square of the catalogue. Only index pages may join the nav.
+            inclusion = InclusionLevel.UNDEFINED if page.path.endswith("index.md") \
+                else InclusionLevel.NOT_IN_NAV
+            self._add(files, File.generated(config, page.path, content=front, inclusion=inclusion))
             self.pages[page.path] = page
         for asset in plan_assets(self.selection, self.site, self.root):
             if asset.source is not None:
@@ -91,14 +107,22 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_env(self, env, config, files):
         env.globals["t"] = self.env.globals["t"]
+        env.globals["catalogue_jsonld"] = self._jsonld
         return env
+
+    def _jsonld(self, page) -> Markup:
+        """Structured data for the page's <head> (main.html asks); empty for most pages."""
+        spec = self.pages.get(page.file.src_uri) if page and page.file else None
+        if spec is None or "course" not in spec.context or spec.template != "course.html":
+            return Markup("")
+        return Markup(course_jsonld(self.selection, spec.context["course"], self.site))
 
     def on_page_content(self, html, page, config, files):
         spec = self.pages.get(page.file.src_uri)
         sel = self.selection
         links = Links(page.url)
         common = {"sel": sel, "site": self.site, "links": links, "page": page,
-                  "jsonld": lambda course: course_jsonld(sel, course, self.site)}
+                  "card": lambda course, heading="h3": self._card(links, course, heading)}
         if spec is not None:
             return self.env.get_template(spec.template).render(**common, **spec.context)
         if page.file.src_uri == "om.md":  # the hand-written about page ends with the schools

@@ -20,6 +20,7 @@ class Dated:
     session: Session
     offering: Offering
     course: Course
+    index: int  # of the session in its offering
 
     @property
     def sort_key(self):
@@ -81,8 +82,8 @@ class Selection:
     @cached_property
     def upcoming_sessions(self) -> tuple[Dated, ...]:
         """Every session from today on, in time order; cancelled ones too (they say so)."""
-        found = [Dated(s, o, c) for c in self.courses for o in c.offerings
-                 for s in o.sessions if s.date >= self.today]
+        found = [Dated(s, o, c, i) for c in self.courses for o in c.offerings
+                 for i, s in enumerate(o.sessions) if s.date >= self.today]
         return tuple(sorted(found, key=lambda d: d.sort_key))
 
     @cached_property

@@ -11,7 +11,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 MINI = REPO / "tests" / "fixtures" / "mini"
-TODAY = dt.date(2026, 12, 1)
+TODAY = dt.date(2026, 12, 1)  # for the small catalogue in tests/fixtures/mini
+TODAY_DEMO = dt.date(2026, 11, 22)  # for the demo catalogue
 CATALOGUE = Path(sys.executable).with_name("catalogue")
 
 _IGNORE = shutil.ignore_patterns(".cache", "site", ".venv", ".git", "__pycache__", "node_modules",
@@ -39,3 +40,12 @@ def run(args: list[str], cwd: Path, env: dict | None = None) -> subprocess.Compl
     """Run the real `catalogue` command, as a coordinator would."""
     return subprocess.run([str(CATALOGUE), *args], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The demo site, built once for every test that only reads it."""
+    root = copy_catalogue(REPO, tmp_path_factory.mktemp("built") / "demo")
+    done = run(["build", "--today", TODAY_DEMO.isoformat()], root)
+    assert done.returncode == 0, done.stderr
+    return root / "site"
