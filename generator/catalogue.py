@@ -119,6 +119,7 @@ def _read(root: Path, today: dt.date, cache: FileCache | None) -> Result:
     declared["themes"] = {t.id for t in FIVE_WAYS}
     root_text = str(root)
     for kind, names in files.items():
+        first_file: dict[str, str] = {}
         for name in names:
             path = os.path.join(root_text, name)
             data, problems = read_bytes(path, name)
@@ -131,6 +132,11 @@ def _read(root: Path, today: dt.date, cache: FileCache | None) -> Result:
                 if cache:
                     cache.put(name, data, result)
             file_id = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            if file_id in first_file:  # x.yaml and x.yml
+                diagnostics.append(problem("N002", Pos(name, 1, 1), value=name,
+                                           other=first_file[file_id]))
+                continue
+            first_file[file_id] = name
             declared[kind].add(file_id)
             for what, ids in result.declares.items():
                 declared[what].update(ids)
@@ -195,6 +201,8 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
                                      school_id)
             school_themes.append(theme_id)
         contact = r["contact"]
+        if not (contact.get("email") or contact.get("phone")):
+            problems.append(problem("S110", here.pos("contact")))
         sign_up = r.get("registration", {})
         schools[school_id] = School(
             school_id, r["name"], r["municipality"],
@@ -233,14 +241,16 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
                 continue
             key = o.get("key") or sessions[0].date.isoformat()
             if key in used_keys:
-                problems.append(problem("O603", at.pos("key"), value=key,
+                hint = ("Giv holdene hver sin 'key', fx 'foraar' og 'foraar-2'." if "key" not in o
+                        else "Giv holdene forskellige 'key'.")
+                problems.append(problem("O603", at.pos("key"), value=key, hint=hint,
                                         other=(here + ("offerings", used_keys[key])).pos().line))
                 continue
             used_keys[key] = index
             offerings.append(Offering(
                 key, course_id, o["venue"], o["status"], sessions,
                 _registration(o.get("registration", {}), r.get("registration", {}), school),
-                _tuple(o.get("teachers") or r.get("teachers")),
+                _tuple(o["teachers"] if "teachers" in o else r.get("teachers")),
                 room=o.get("room"), capacity=o.get("capacity"),
                 status_note=o.get("status_note", ""), note=o.get("note", ""),
                 own_team="teachers" in o, source=at))

@@ -51,7 +51,7 @@ CODES: dict[str, Rule] = {
                  "Slet det ene. Kun det første ville ellers blive brugt."),
     "Y006": Rule(ERROR, "Ikke UTF-8", "Filen er ikke gemt som UTF-8: {detail}.",
                  "Gem filen som UTF-8 i din editor (ofte under 'Gem som' > 'Kodning')."),
-    "Y007": Rule(ERROR, "Fil for stor", "Filen fylder {size} bytes; grænsen er {limit}.",
+    "Y007": Rule(ERROR, "Fil for stor", "Filen fylder mere end {limit} bytes.",
                  "En kursusfil er normalt under 20.000 bytes. Del indholdet op, eller fjern "
                  "indsat materiale."),
     "Y008": Rule(ERROR, "For mange værdier", "Filen folder sig ud til mere end {limit} "
@@ -77,6 +77,8 @@ CODES: dict[str, Rule] = {
     "S107": Rule(ERROR, "Ugyldig kontaktoplysning", "'{value}' er ikke {expected}.", "{hint}"),
     "S108": Rule(ERROR, "Gentaget værdi", "'{value}' står mere end én gang i '{field}'.",
                  "Slet den ene."),
+    "S110": Rule(ERROR, "Ingen kontaktoplysning", "'contact' skal have mindst en e-mail eller et "
+                 "telefonnummer.", "Skriv fx 'contact: {{email: kontakt@eksempel.dk}}'."),
     "S109": Rule(ERROR, "Tal uden for grænsen", "'{field}' skal være mindst {minimum}, men er "
                  "{value}.", ""),
     # Time: dates, times and their order.
@@ -97,7 +99,8 @@ CODES: dict[str, Rule] = {
                  "fristen er {deadline}.", "'opens' skal ligge før 'deadline'."),
     "T207": Rule(WARNING, "Overstået hold står som åbent", "Alle undervisningsgange er "
                  "overstået (sidste {last}), men status er stadig 'open'.",
-                 "Sæt status til fx 'full', eller slet holdet, når det er evalueret."),
+                 "Sæt status til 'full', så ingen tror, der er ledige pladser (overståede hold "
+                 "vises uden status), eller slet holdet, når det er evalueret."),
     # References: ids that must exist.
     "R301": Rule(ERROR, "Ukendt underviser", "Der findes ingen underviser med id '{value}'.",
                  "{hint}"),
@@ -116,7 +119,7 @@ CODES: dict[str, Rule] = {
                  "Tilføj en underviser med rollen 'peer' eller 'relative', eller sæt "
                  "'co_production_required: false' på skolen, hvis det er en ekstern udbyder."),
     "C402": Rule(ERROR, "Ingen fagprofessionel", "Holdets undervisere ({team}) har ingen "
-                 "fagprofessionel underviser.",
+                 "fagprofessionel ved siden af den, der har erfaringskompetencen.",
                  "Tilføj en underviser med rollen 'professional'. Det skal være en anden person "
                  "end peer-underviseren."),
     "C403": Rule(ERROR, "Intet underviserteam", "Holdet har ingen undervisere.",
@@ -136,8 +139,7 @@ CODES: dict[str, Rule] = {
                  "Skriv 'email', 'url' eller 'phone' under 'registration' på kurset eller "
                  "skolen, eller sæt 'required: false' for drop-in."),
     "O603": Rule(ERROR, "Holdnøgle bruges to gange", "Holdnøglen '{value}' bruges allerede af "
-                 "et andet hold i samme kursus (linje {other}).",
-                 "Giv holdene forskellige 'key', eller lad feltet stå tomt, så bruges datoen."),
+                 "et andet hold i samme kursus (linje {other}).", "{hint}"),
     # Consent and privacy.
     "P701": Rule(ERROR, "Samtykke trukket tilbage før det blev givet", "'withdrawn' "
                  "({withdrawn}) ligger før samtykket ({given}).",
@@ -170,6 +172,8 @@ CODES: dict[str, Rule] = {
     "F904": Rule(ERROR, "Forkert filtype", "'{value}' er ikke en tilladt filtype. Tilladte: "
                  "{allowed}.", ""),
     # Files as a whole.
+    "N002": Rule(ERROR, "To filer med samme id", "Både '{value}' og '{other}' findes; de har "
+                 "samme id.", "Slet den ene, eller giv den et andet navn."),
     "N001": Rule(ERROR, "Ugyldigt filnavn", "Filnavnet '{value}' er ikke et gyldigt id.",
                  "Omdøb filen til fx '{suggestion}.yaml': små bogstaver, tal og bindestreger."),
 }

@@ -92,7 +92,7 @@ def locate(node: Node, *path) -> Pos | None:
 def decode(data: bytes, name: str) -> tuple[str | None, list[Diagnostic]]:
     """Source bytes as text: UTF-8, with or without a BOM; anything else is refused."""
     if len(data) > MAX_FILE_BYTES:
-        return None, [problem("Y007", Pos(name, 1, 1), size=f"{len(data):,}".replace(",", "."),
+        return None, [problem("Y007", Pos(name, 1, 1),
                               limit=f"{MAX_FILE_BYTES:,}".replace(",", "."))]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -113,6 +113,12 @@ def read_bytes(path: str, name: str) -> tuple[bytes | None, list[Diagnostic]]:
         with open(path, "rb") as handle:
             # Read one byte past the limit: enough to know a file is too big, never more.
             return handle.read(MAX_FILE_BYTES + 1), []
+    except IsADirectoryError:
+        return None, [problem("Y011", Pos(name, 1, 1), reason="det er en mappe, ikke en fil")]
+    except PermissionError:
+        return None, [problem("Y011", Pos(name, 1, 1), reason="du har ikke adgang til at læse den")]
+    except FileNotFoundError:
+        return None, [problem("Y011", Pos(name, 1, 1), reason="den findes ikke (et brudt link?)")]
     except OSError as error:
         return None, [problem("Y011", Pos(name, 1, 1), reason=error.strerror or str(error))]
 

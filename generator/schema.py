@@ -490,4 +490,4 @@ def field_schema(spec: Field) -> dict:
 def json_schema(kind: str) -> dict:
     schema = field_schema(KINDS[kind])
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": f"{kind}.schema.json", "title": KINDS[kind].doc, **schema}
+            "$id": f"{kind.rstrip('s')}.schema.json", "title": KINDS[kind].doc, **schema}

@@ -68,6 +68,8 @@ CASES = [
     Case("S108", A, ("teachers: [peer-p, fag-f]", "teachers: [peer-p, fag-f, peer-p]"),
          "teachers: [peer-p, fag-f, peer-p]"),
     Case("S109", A, ("capacity: 12", "capacity: 0"), "capacity: 0"),
+    Case("S110", "schools/ekstern.yaml", ("contact: {email: aftenskolen@example.org}",
+                                          "contact: {address: Skolegade 3}"), "contact:"),
     # Time
     Case("T201", A, ("date: 2027-02-03", "date: 2027-02-30"), "2027-02-30"),
     Case("T202", A, ('start: "10:00"', 'start: "25:00"'), '"25:00"'),
@@ -182,7 +184,7 @@ def test_broken_example_is_reported_at_its_line(case: Case, mini: Path):
 
 
 def test_every_code_has_a_case():
-    tested = {c.code for c in CASES} | {"Y011", "N001"}  # see test_loader / test_cli
+    tested = {c.code for c in CASES} | {"Y011", "N001", "N002"}  # tested below
     assert set(CODES) == tested
 
 
@@ -197,6 +199,25 @@ def test_file_name_must_be_an_id(mini: Path):
     found = [d for d in _codes(mini, TODAY) if d.code == "N001"]
     assert [(d.pos.file, d.pos.line) for d in found] == [("courses/Kursus A.yaml", 1)]
     assert "kursus-a.yaml" in found[0].hint
+
+
+def test_two_files_with_one_id(mini: Path):
+    (mini / "courses" / "kursus-a.yml").write_bytes((mini / A).read_bytes())
+    found = [d for d in _codes(mini, TODAY) if d.code == "N002"]
+    assert [(d.pos.file, d.pos.line) for d in found] == [("courses/kursus-a.yml", 1)]
+    assert "courses/kursus-a.yaml" in found[0].message
+
+
+def test_an_explicit_empty_team_is_not_the_course_team(mini: Path):
+    _apply(mini, A, ("    status: open", "    status: open\n    teachers: []"))
+    found = [d for d in _codes(mini, TODAY) if d.code == "C403"]
+    assert [d.pos.line for d in found] == [21]
+
+
+def test_unknown_school_is_reported_once(mini: Path):
+    _apply(mini, A, ("school: skole-a", "school: skole-b"))
+    _apply(mini, A, ("registration:\n  required: true\n", ""))
+    assert {d.code for d in _codes(mini, TODAY) if d.severity == "error"} == {"R302"}
 
 
 def test_external_provider_needs_no_co_production(mini: Path):

@@ -18,7 +18,7 @@ def photo_is_inside_catalogue(catalogue: Catalogue, context):
         pos = teacher.at("photo")
         written = teacher.photo.removeprefix("teachers/")
         if PurePosixPath(written).is_absolute() or PureWindowsPath(written).is_absolute():
-            yield problem("F901", pos, value=written, suggestion=Path(written).name)
+            yield problem("F901", pos, value=written, suggestion=PureWindowsPath(written).name)
             continue
         path = (root / "teachers" / written)
         try:
@@ -34,6 +34,10 @@ def photo_is_inside_catalogue(catalogue: Catalogue, context):
         if not resolved.is_file():
             folder = path.parent
             near = nearest(path.name, [p.name for p in folder.iterdir()]) if folder.is_dir() else None
-            hint = (f"Mente du '{near}'?" if near else
-                    f"Læg fotoet i mappen {folder.relative_to(root).as_posix() if folder.is_relative_to(root) else folder}/.")
+            if written.startswith("teachers/"):
+                hint = f"Skriv kun filnavnet, fx '{Path(written).name}'."
+            elif near:
+                hint = f"Mente du '{near}'?"
+            else:
+                hint = "Læg fotoet i mappen teachers/ ved siden af underviserens fil."
             yield problem("F903", pos, value=written, hint=hint)

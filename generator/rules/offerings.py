@@ -18,5 +18,7 @@ def sign_up_is_possible(catalogue: Catalogue, context):
         for offering in course.offerings:
             if not offering.takes_place or not offering.registration.required:
                 continue
+            if course.school_id not in catalogue.schools:
+                continue  # the unknown school is the problem to report (R302)
             if not offering.registration.has_channel:
                 yield problem("O602", offering.pos)
