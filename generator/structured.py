@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 
-from .dates import COPENHAGEN
 import datetime as dt
+
+from .dates import COPENHAGEN
+from .templating import strings
 
 
 def _place(venue) -> dict:
@@ -57,7 +59,7 @@ def course_jsonld(selection, course, site) -> str:
     if course.outcomes:
         data["teaches"] = list(course.outcomes)
     if course.certificate:
-        data["educationalCredentialAwarded"] = "Kursusbevis"
+        data["educationalCredentialAwarded"] = strings()["course"]["certificate_name"]
     instances = []
     for offering in selection.upcoming(course):
         venue = catalogue.venues[offering.venue_id]
