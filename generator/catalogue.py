@@ -20,11 +20,13 @@ from .diagnostics import Diagnostic, Pos, problem
 from .ids import is_id, make_id
 from .cache import FileCache
 from .load import Mapping, load, read_bytes, tree_at
-from .model import (FIVE_WAYS, Catalogue, Consent, Contact, Course, Offering, Registration,
-                    School, Session, SignUpDefaults, Teacher, Theme, Venue, Where)
+from .guides import check_guide
+from .model import (FIVE_WAYS, Catalogue, Consent, Contact, Course, Guide, Offering,
+                    Registration, School, Session, SignUpDefaults, Teacher, Theme, Venue, Where)
 
-SOURCE_DIRS = ("schools", "teachers", "courses")
-SUFFIXES = (".yaml", ".yml")
+SOURCE_DIRS = ("schools", "teachers", "courses", "guides")
+SUFFIXES = {"schools": (".yaml", ".yml"), "teachers": (".yaml", ".yml"),
+            "courses": (".yaml", ".yml"), "guides": (".md",)}
 
 
 @dataclass(frozen=True)
@@ -73,14 +75,20 @@ def source_files(root: Path) -> dict[str, list[str]]:
         folder = root / kind
         names = os.listdir(folder) if folder.is_dir() else []
         found[kind] = sorted(f"{kind}/{n}" for n in names
-                             if n.endswith(SUFFIXES) and not n.startswith("."))
+                             if n.endswith(SUFFIXES[kind]) and not n.startswith("."))
     return found
 
 
 def check_file(kind: str, name: str, data: bytes) -> FileResult:
     """Load one file and check it against the schema of its kind."""
-    tree, problems = load(data, name)
     file_id = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if kind == "guides":
+        record, problems = check_guide(name, data)
+        if not is_id(file_id):
+            problems.append(problem("N001", Pos(name, 1, 1), value=name.rsplit("/", 1)[-1],
+                                    suggestion=make_id(file_id)))
+        return FileResult(record, tuple(problems), {})
+    tree, problems = load(data, name)
     if not is_id(file_id):
         problems.append(problem("N001", Pos(name, 1, 1), value=file_id + ".yaml",
                                 suggestion=make_id(file_id)))
@@ -145,10 +153,8 @@ def _read(root: Path, today: dt.date, cache: FileCache | None) -> Result:
                 records[kind][file_id] = (path, result.record)
     if cache:
         cache.save()
-    guides = root / "guides"
-    declared["guides"] = {p.stem for p in guides.glob("*.md")} if guides.is_dir() else set()
 
-    catalogue, assembly_problems = assemble(records, root, frozenset(declared["guides"]))
+    catalogue, assembly_problems = assemble(records, root)
     diagnostics.extend(assembly_problems)
     context = Context(root, today, declared)
     diagnostics.extend(run_rules(catalogue, context))
@@ -166,8 +172,8 @@ def _tuple(values) -> tuple:
     return tuple(values or ())
 
 
-def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
-             guide_ids: frozenset[str]) -> tuple[Catalogue, list[Diagnostic]]:
+def assemble(records: dict[str, dict[str, tuple[str, dict]]],
+             root: Path) -> tuple[Catalogue, list[Diagnostic]]:
     """Build the model from the records that passed the schema; report clashing ids."""
     root_text = str(root) + os.sep
     problems: list[Diagnostic] = []
@@ -261,9 +267,16 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
             teacher_ids=_tuple(r.get("teachers")), guide_ids=_tuple(r.get("guides")),
             certificate=r.get("certificate", False), source=here)
 
+    guides = {}
+    for guide_id, (path, r) in records["guides"].items():
+        guides[guide_id] = Guide(
+            guide_id, r["title"], r["summary"], _tuple(r["audience"]), _tuple(r.get("themes")),
+            r["version"], r["license"], _tuple(r["formats"]), r["body"], r["body_line"],
+            tuple(r["shortcodes"]), tuple(r["images"]), source=where(path))
+
     frozen = MappingProxyType
     return Catalogue(frozen(schools), frozen(venues), frozen(themes), frozen(teachers),
-                     frozen(courses), guide_ids), problems
+                     frozen(courses), frozen(guides)), problems
 
 
 def _registration(offering: dict, course: dict, school: School | None) -> Registration:

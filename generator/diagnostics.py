@@ -163,6 +163,18 @@ CODES: dict[str, Rule] = {
                  "Brug kun links, der starter med https://, mailto: eller tel:."),
     "H804": Rule(ERROR, "Indlejret side", "Teksten indeholder et <{element}>-element.",
                  "Indlejrede sider og objekter er ikke tilladt. Link til indholdet i stedet."),
+    # Guides (Markdown in guides/).
+    "G001": Rule(ERROR, "Mangler front matter", "Materialet starter ikke med front matter "
+                 "mellem to linjer med ---.",
+                 "Start filen med '---', felterne title, summary, audience, version, license og "
+                 "formats, og så '---' igen."),
+    "G002": Rule(ERROR, "Ukendt kode", "[[{name}: ...]] er ikke en kode, materialer kan bruge.",
+                 "Brug [[kurser: tema-id]], [[linjer: antal]] eller [[felt: Tekst]]."),
+    "G003": Rule(ERROR, "Forkert værdi i kode", "'{value}' kan ikke bruges i [[{name}: ...]].",
+                 "{hint}"),
+    "G004": Rule(ERROR, "Billede fra en anden side", "Billedet '{value}' hentes fra en anden "
+                 "side.", "Læg billedet i guides/ og skriv kun filnavnet. Billeder udefra "
+                 "fortæller andre, hvem der læser siden."),
     # Files referred to from sources.
     "F901": Rule(ERROR, "Absolut sti", "Stien '{value}' er absolut.",
                  "Skriv filnavnet i forhold til mappen, fx '{suggestion}'."),

@@ -270,13 +270,31 @@ class Course(Located):
 
 
 @dataclass(frozen=True)
+class Guide(Located):
+    """A downloadable guide: Markdown with shortcodes, published as a page and as PDFs."""
+
+    id: str
+    title: str
+    summary: str
+    audience: tuple[str, ...]
+    themes: tuple[str, ...]
+    version: dt.date
+    license: str
+    formats: tuple[str, ...]  # "a4", "a5-booklet"
+    body: str
+    body_line: int  # where the body starts in the file, for positions in it
+    shortcodes: tuple[tuple[str, str, int], ...] = ()  # (name, argument, line)
+    images: tuple[tuple[str, int], ...] = ()  # (path as written, line)
+
+
+@dataclass(frozen=True)
 class Catalogue:
     schools: Mapping[str, School]
     venues: Mapping[str, Venue]
     themes: Mapping[str, Theme]
     teachers: Mapping[str, Teacher]
     courses: Mapping[str, Course]
-    guide_ids: frozenset[str] = frozenset()
+    guides: Mapping[str, Guide] = field(default_factory=dict)
 
     def consented_teachers(self, today: dt.date) -> list[Teacher]:
         """Teachers who may be shown by name, in id order."""

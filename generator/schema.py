@@ -23,6 +23,8 @@ AUDIENCES = ("alle", "borgere", "paaroerende", "fagprofessionelle", "studerende"
 STATUSES = ("open", "few-places", "full", "waitlist", "cancelled", "postponed")
 DISPLAYS = ("full", "first-name")
 PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".webp")
+IMAGE_TYPES = PHOTO_TYPES + (".svg",)
+PAPER = ("a4", "a5-booklet")
 
 # Keys a well-meaning coordinator might add to a teacher file. They are unknown keys like any
 # other, but the hint says why they must never exist.
@@ -178,6 +180,17 @@ SCHOOL = struct(
     Field("provider_note", "text", "Hvem der står for kurserne, når det er en ekstern udbyder."),
     Field("venues", "map", "Stederne (id: sted).", required=True, item=VENUE, minimum=1),
     Field("themes", "map", "Skolens egne temaer (id: tema).", item=THEME),
+)
+
+GUIDE = struct(
+    "guide", "Et materiale (front matter øverst i en Markdown-fil i guides/).",
+    Field("title", "text", "Materialets titel.", required=True),
+    Field("summary", "text", "En til to sætninger om materialet.", required=True),
+    enums("audience", "Hvem materialet er for.", AUDIENCES, required=True),
+    ids("themes", "Temaer (id), materialet hører til."),
+    Field("version", "date", "Dato for denne udgave (ÅÅÅÅ-MM-DD).", required=True),
+    Field("license", "text", "Licens, fx 'CC BY 4.0'.", required=True),
+    enums("formats", "Papirformater: a4 og/eller a5-booklet.", PAPER, required=True),
 )
 
 KINDS = {"courses": COURSE, "teachers": TEACHER, "schools": SCHOOL}
@@ -421,19 +434,19 @@ def _type_hint(kind: str, node: Node) -> str:
     return ""
 
 
-KINDS_BY_SPEC = {spec.name for spec in KINDS.values()}
+KINDS_BY_SPEC = {spec.name for spec in KINDS.values()} | {GUIDE.name}
 _SPEC_LABEL = {"offering": "et hold", "session": "en undervisningsgang", "venue": "et sted",
                "theme": "et tema", "consent": "'consent'", "contact": "'contact'",
                "registration": "'registration'"}
 
 
-def convert(kind: str, tree: Mapping) -> tuple[dict | None, list[Diagnostic]]:
+def convert(kind: str, tree: Mapping, spec: Field | None = None) -> tuple[dict | None, list[Diagnostic]]:
     """Check a file's tree against its kind's definition; return plain values and problems.
 
     The values hold no positions (see load.tree_at), so they are cheap to cache and copy.
     """
     converter = Converter()
-    record = converter.convert(KINDS[kind], tree, kind)
+    record = converter.convert(spec or KINDS[kind], tree, kind)
     return record, converter.problems
 
 

@@ -24,6 +24,7 @@ C = "courses/kursus-c.yaml"
 SCHOOL = "schools/skole-a.yaml"
 FAG_F = "teachers/fag-f.yaml"
 PEER_P = "teachers/peer-p.yaml"
+GUIDE = "guides/fem-veje-til-et-godt-liv.md"
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{n}: &{n} [{', '.join(['*' + p] * 10)}]\n" for p, n in zip("abcdef", "bcdefg"))
@@ -42,7 +43,7 @@ class Case:
 
     @property
     def id(self):
-        return f"{self.code}-{Path(self.file).stem}"
+        return f"{self.code}-{Path(self.file).stem}-{self.marker or ''}"[:60]
 
 
 CASES = [
@@ -123,6 +124,16 @@ CASES = [
          "javascript:"),
     Case("H804", A, ("Hver gang starter med kaffe.", '<iframe src="https://example.org"></iframe>'),
          "<iframe"),
+    # Guides
+    Case("G001", GUIDE, ("---\ntitle:", "title:"), None),
+    Case("G002", GUIDE, ("[[felt: Dato]]", "[[felte: Dato]]"), "[[felte"),
+    Case("G003", GUIDE, ("[[linjer: 3]]", "[[linjer: mange]]"), "[[linjer: mange]]"),
+    Case("G004", GUIDE, ("(sol.svg)", "(https://example.org/sol.svg)"), "![En sol]"),
+    Case("R304", GUIDE, ("[[kurser: oege-netvaerk]]", "[[kurser: oege-netvark]]"),
+         "[[kurser: oege-netvark]]", hint="oege-netvaerk"),
+    Case("S104", GUIDE, ("license:", "licence:"), "licence:", hint="license"),
+    Case("F903", GUIDE, ("(sol.svg)", "(sool.svg)"), "![En sol]", hint="sol.svg"),
+    Case("H801", GUIDE, ("Lidt tekst", "<script>alert(1)</script> Lidt tekst"), "<script>"),
     # Files
     Case("F901", FAG_F, ("photo: fag-f.png", "photo: /etc/fag-f.png"), "photo: /etc"),
     Case("F902", FAG_F, ("photo: fag-f.png", "photo: ../../fag-f.png"), "photo: ../"),

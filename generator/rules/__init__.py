@@ -1,7 +1,7 @@
 """Rules: the checks that need the whole catalogue, one small function per rule.
 
-Structure (Y…) is checked in load.py and the schema (S…, T201, T202) in schema.py. Everything
-here runs on the assembled model. Each function yields Diagnostics; `RULES` is the whole list,
+Structure (Y…) is checked in load.py, the schema (S…, T201, T202) in schema.py and a guide's
+front matter and shortcodes (G…) in guides.py. Everything here runs on the assembled model. Each function yields Diagnostics; `RULES` is the whole list,
 in the order of the codes, so a reader can find any rule by its code.
 """
 
@@ -21,6 +21,7 @@ RULES: list[Rule] = [
     time.deadline_before_first_session,   # T205, T206
     time.past_offering_still_open,        # T207
     references.known_ids,                 # R301-R305
+    references.guide_themes_exist,        # R304 in guides
     coproduction.team_is_co_produced,     # C401-C403
     booking.teacher_not_double_booked,    # B501
     booking.room_not_double_booked,       # B502
@@ -29,6 +30,7 @@ RULES: list[Rule] = [
     consent.consent_is_consistent,        # P701-P705
     content.markdown_is_safe,             # H801-H804
     files.photo_is_inside_catalogue,      # F901-F904
+    files.guide_images_are_inside_catalogue,  # F901-F904 in guides
 ]
 
 

@@ -23,21 +23,24 @@ _CHECKS = [
 
 
 def _markdown_fields(catalogue: Catalogue):
+    """(where the text starts, text) for every Markdown text in the catalogue."""
     for course in catalogue.courses.values():
-        yield course, "description", course.description
+        yield (lambda c=course: c.at("description")), course.description
     for teacher in catalogue.teachers.values():
-        yield teacher, "bio", teacher.bio
+        yield (lambda t=teacher: t.at("bio")), teacher.bio
     for school in catalogue.schools.values():
-        yield school, "about", school.about
+        yield (lambda s=school: s.at("about")), school.about
+    for guide in catalogue.guides.values():
+        yield (lambda g=guide: Pos(g.source.name, g.body_line, 1)), guide.body
 
 
 def markdown_is_safe(catalogue: Catalogue, context):
-    for owner, field, text in _markdown_fields(catalogue):
+    for start_of, text in _markdown_fields(catalogue):
         if not text or "<" not in text and ":" not in text:
             continue
         for code, pattern, values in _CHECKS:
             for match in pattern.finditer(text):
-                start = owner.at(field)
+                start = start_of()  # looked up only when there is something to report
                 before = text[:match.start()]
                 line = start.line + before.count("\n")
                 column = match.start() - (before.rfind("\n") + 1) + start.column

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..diagnostics import problem
+from ..diagnostics import Pos, problem
 from ..ids import nearest
 from ..model import Catalogue
 
@@ -41,3 +41,14 @@ def known_ids(catalogue: Catalogue, context):
                     if teacher not in declared["teachers"]:
                         yield _unknown("R301", "teachers", teacher, offering.at("teachers", i),
                                        declared["teachers"])
+
+
+def guide_themes_exist(catalogue: Catalogue, context):
+    themes = context.declared["themes"]
+    for guide in catalogue.guides.values():
+        for i, theme in enumerate(guide.themes):
+            if theme not in themes:
+                yield _unknown("R304", "themes", theme, guide.at("themes", i), themes)
+        for name, argument, line in guide.shortcodes:
+            if name == "kurser" and argument not in themes:
+                yield _unknown("R304", "themes", argument, Pos(guide.source.name, line, 1), themes)
