@@ -98,10 +98,18 @@ def _check_body(name: str, body: str, body_line: int) -> list[Diagnostic]:
     return problems
 
 
+_TITLE = re.compile(r"\A\s*# [^\n]*\n")
+
+
 def render_body(body: str, shortcode: Callable[[str, str], str], image_url: Callable[[str], str],
                 shift: int = 0) -> Markup:
-    """The guide's Markdown as sanitised HTML, with shortcodes rendered by `shortcode`."""
+    """The guide's Markdown as sanitised HTML, with shortcodes rendered by `shortcode`.
+
+    The body's own '# Title' is left out: the page and the PDF print the title themselves,
+    with the summary and the download links under it.
+    """
     rendered: list[str] = []
+    body = _TITLE.sub("", body, count=1)
 
     def placeholder(match: re.Match) -> str:
         rendered.append(shortcode(match["name"].strip(), match["arg"]))
@@ -115,10 +123,11 @@ def render_body(body: str, shortcode: Callable[[str, str], str], image_url: Call
         for level in range(6, 0, -1):
             new = min(level + shift, 6)
             html = re.sub(rf"<(/?)h{level}([ >])", rf"<\1h{new}\2", html)
-    html = re.sub(r'(<img[^>]*?src=")([^"]+)"',
-                  lambda m: m[1] + image_url(m[2]) + '"', html)
     clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES,
-                      url_schemes={"https", "http", "mailto", "tel", "file"}, link_rel=None)
+                      url_schemes={"https", "http", "mailto", "tel"}, link_rel=None)
+    # Image addresses are ours to set (a relative link on the site, the bytes in a PDF), so
+    # they are filled in after sanitising, which only ever sees the file name as written.
+    clean = re.sub(r'(<img[^>]*?src=")([^"]+)"', lambda m: m[1] + image_url(m[2]) + '"', clean)
     for number, piece in enumerate(rendered):
         clean = re.sub(rf"<p>\s*KKSHORTCODE{number}KK\s*</p>|KKSHORTCODE{number}KK",
                        lambda _m, piece=piece: piece, clean)

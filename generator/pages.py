@@ -16,11 +16,15 @@ FACETS = ("tema", "for", "skole", "sted", "maaned", "form")
 
 @dataclass(frozen=True)
 class Site:
-    """The build as a whole: its name and public address (a brand sets these)."""
+    """The build as a whole: name, address, logo and colours. Pages, calendars and the print
+    templates read these from here and nowhere else (a brand will set them)."""
 
     name: str
     url: str = ""  # absolute, with a trailing slash; empty when unknown
     description: str = ""
+    logo: Path | None = None  # SVG or PNG
+    primary: str = "#0b5560"
+    accent: str = "#8a3b12"
 
     def absolute(self, path: str) -> str | None:
         return self.url + path if self.url else None
@@ -128,7 +132,22 @@ def facet_label(selection: Selection, facet: str, value: str) -> str:
     return month_name(value).capitalize()
 
 
-def plan_pages(selection: Selection, site_name: str) -> list[Page]:
+@dataclass(frozen=True)
+class Download:
+    path: str  # e.g. "materialer/fem-veje-til-et-godt-liv.pdf"
+    paper: str  # "a4" or "a5-booklet"
+    size: str  # "312 kB"
+
+
+def pdf_path(guide, paper: str) -> str:
+    """A4 (or the only format) at /materialer/<guide>.pdf; the A5 booklet beside it."""
+    first = "a4" if "a4" in guide.formats else guide.formats[0]
+    return f"materialer/{guide.id}.pdf" if paper == first else f"materialer/{guide.id}-a5.pdf"
+
+
+def plan_pages(selection: Selection, site_name: str,
+               downloads: dict[str, list[Download]] | None = None,
+               catalogue_size: str = "") -> list[Page]:
     t = strings()
     sel = selection
     facets = {f: [(v, facet_label(sel, f, v)) for v in sel.facet_values(f)] for f in FACETS}
@@ -166,6 +185,13 @@ def plan_pages(selection: Selection, site_name: str) -> list[Page]:
     for theme in sel.themes:
         pages.append(Page(f"temaer/{theme.id}.md", "theme.html", theme.name, theme.description,
                           {"theme": theme, "courses": sel.with_facet("tema", theme.id)}))
+    downloads = downloads or {}
+    pages.append(Page("materialer/index.md", "guides.html", t["guides"]["title"],
+                      t["guides"]["lead"], {"guides": sel.guides, "downloads": downloads,
+                                           "catalogue_size": catalogue_size}))
+    for guide in sel.guides:
+        pages.append(Page(f"materialer/{guide.id}.md", "guide.html", guide.title, guide.summary,
+                          {"guide": guide, "downloads": downloads.get(guide.id, [])}))
     for venue in sel.venues:
         pages.append(Page(f"steder/{venue.id}.md", "venue.html", venue.name,
                           f"{venue.address}, {venue.postal_code} {venue.city}",
@@ -187,6 +213,10 @@ def plan_assets(selection: Selection, site: "Site", root: Path) -> list[Asset]:
         for offering in sel.upcoming(course):
             assets.append(Asset(f"kurser/{course.id}/{offering.key}.ics",
                                 lambda c=course, o=offering: calendars.offering(c, o)))
+    for guide in sel.guides:
+        for written, _ in guide.images:
+            if (root / "guides" / written).is_file():
+                assets.append(Asset(f"materialer/{written}", source=root / "guides" / written))
     for teacher in sel.teachers:
         if teacher.photo_visible(sel.today):
             assets.append(Asset(photo_path(teacher), source=root / teacher.photo))

@@ -3,7 +3,8 @@ the `catalogue` command. One MkDocs event per step:
 
     on_config        where the catalogue is; the site's name and address
     on_pre_build     read and check the catalogue; stop on any error, with the same messages
-    on_files         add the generated pages and files (in memory; the source tree is untouched)
+    on_files         render the PDFs, then add the generated pages and files (in memory; the
+                     source tree is untouched)
     on_env           give the theme's templates the Danish strings
     on_page_content  render a generated page from its template in site_templates/pages/
 """
@@ -23,7 +24,9 @@ from mkdocs.structure.files import File, InclusionLevel
 from . import diagnostics as diag
 from .catalogue import Result, find_root, read_catalogue
 from .dates import resolve_today
-from .pages import Links, Page, Site, plan_assets, plan_pages
+from .guides import render_body
+from .pages import Download, Links, Page, Site, pdf_path, plan_assets, plan_pages
+from .print import Printer, human_size
 from .select import Selection
 from .structured import course_jsonld
 from .templating import make_environment
@@ -41,6 +44,9 @@ def preload(result: Result | None) -> None:
 class CatalogueConfig(Config):
     root = config_options.Optional(config_options.Type(str))
     today = config_options.Optional(config_options.Type(str))
+    logo = config_options.Optional(config_options.Type(str))  # for print; relative to mkdocs.yml
+    primary_color = config_options.Type(str, default="#0b5560")
+    accent_color = config_options.Type(str, default="#8a3b12")
 
 
 class CataloguePlugin(BasePlugin[CatalogueConfig]):
@@ -49,7 +55,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.root = find_root(base / self.config.root if self.config.root else base)
         url = config.site_url or ""
         self.site = Site(config.site_name, url if not url or url.endswith("/") else url + "/",
-                         config.site_description or "")
+                         config.site_description or "",
+                         logo=(base / self.config.logo).resolve() if self.config.logo else None,
+                         primary=self.config.primary_color, accent=self.config.accent_color)
         self.env = make_environment()
         return config
 
@@ -77,7 +85,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_files(self, files, config):
         self.cards: dict[tuple, Markup] = {}
         self.pages: dict[str, Page] = {}
-        for page in plan_pages(self.selection, self.site.name):
+        downloads, catalogue_size = self._print(files, config)
+        for page in plan_pages(self.selection, self.site.name, downloads, catalogue_size):
             meta = {"title": page.title}
             if page.description:
                 meta["description"] = page.description
@@ -96,6 +105,20 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             else:
                 self._add(files, File.generated(config, asset.path, content=asset.content()))
         return files
+
+    def _print(self, files, config):
+        """Render the PDFs first: the pages that offer them show their sizes."""
+        self.printer = Printer(self.root, self.site, self.selection)
+        downloads: dict[str, list[Download]] = {}
+        for guide in self.selection.guides:
+            for paper in guide.formats:
+                path = pdf_path(guide, paper)
+                data = self.printer.guide(guide, paper)
+                self._add(files, File.generated(config, path, content=data))
+                downloads.setdefault(guide.id, []).append(Download(path, paper, human_size(len(data))))
+        data = self.printer.term_catalogue()
+        self._add(files, File.generated(config, "kursuskatalog.pdf", content=data))
+        return downloads, human_size(len(data))
 
     @staticmethod
     def _add(files, file: File) -> None:
@@ -123,6 +146,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         links = Links(page.url)
         common = {"sel": sel, "site": self.site, "links": links, "page": page,
                   "card": lambda course, heading="h3": self._card(links, course, heading)}
+        if spec is not None and spec.template == "guide.html":
+            guide = spec.context["guide"]
+            body = render_body(guide.body, lambda name, argument: self.env.get_template(
+                f"partials/guide_{name}.html").render(
+                    **common, argument=argument,
+                    courses=sel.with_facet("tema", argument) if name == "kurser" else ()),
+                lambda written: links.page(f"materialer/{written}"))
+            return self.env.get_template(spec.template).render(**common, **spec.context, body=body)
         if spec is not None:
             return self.env.get_template(spec.template).render(**common, **spec.context)
         if page.file.src_uri == "om.md":  # the hand-written about page ends with the schools

@@ -97,6 +97,36 @@ class Selection:
         return tuple(sorted({s.date.strftime("%Y-%m") for o in self.upcoming(course)
                              if o.takes_place for s in o.sessions if s.date >= self.today}))
 
+    def printable(self, course: Course) -> tuple[Offering, ...]:
+        """Upcoming offerings that take place: what the printed catalogue lists."""
+        return tuple(o for o in self.upcoming(course) if o.takes_place)
+
+    @cached_property
+    def term(self) -> tuple[tuple[str, int], tuple[str, int]] | None:
+        """First and last half-year with sessions, as (("spring"|"autumn"), year)."""
+        dates = [d.session.date for d in self.upcoming_sessions if d.offering.takes_place]
+        if not dates:
+            return None
+        half = lambda day: ("spring" if day.month <= 6 else "autumn", day.year)  # noqa: E731
+        return half(min(dates)), half(max(dates))
+
+    def courses_by_theme(self, printable: bool = False) -> list[tuple[Theme, list[Course]]]:
+        """Each course once, under its first theme; themes in their usual order."""
+        sections = []
+        for theme in self.themes:
+            courses = [c for c in self.courses if c.theme_ids and c.theme_ids[0] == theme.id
+                       and (not printable or self.printable(c))]
+            if courses:
+                sections.append((theme, courses))
+        return sections
+
+    @cached_property
+    def guides(self):
+        return tuple(sorted(self.catalogue.guides.values(), key=lambda g: g.title.casefold()))
+
+    def guide_users(self, guide) -> tuple[Course, ...]:
+        return tuple(c for c in self.courses if guide.id in c.guide_ids)
+
     # --- people --------------------------------------------------------------------------
 
     def team(self, course: Course, offering: Offering | None = None) -> tuple[Teacher, ...]:

@@ -81,9 +81,10 @@ def month_name(key: str) -> str:
     return f"{strings()['months'][int(month) - 1]} {year}"
 
 
-def make_environment() -> Environment:
+def make_environment(*folders: str) -> Environment:
+    """Templates from site_templates/<folder> (default: pages), first folder first."""
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES / "pages"),
+        loader=FileSystemLoader([TEMPLATES / f for f in (folders or ("pages",))]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True)
