@@ -21,12 +21,13 @@ from .ids import is_id, make_id
 from .cache import FileCache
 from .load import Mapping, load, read_bytes, tree_at
 from .guides import check_guide
-from .model import (FIVE_WAYS, Catalogue, Consent, Contact, Course, Guide, Offering,
+from .model import (FIVE_WAYS, Brand, Catalogue, Consent, Contact, Course, Guide, Offering,
                     Registration, School, Session, SignUpDefaults, Teacher, Theme, Venue, Where)
 
-SOURCE_DIRS = ("schools", "teachers", "courses", "guides")
+SOURCE_DIRS = ("schools", "teachers", "courses", "guides", "sites")
+BRAND_FILE = "brand.yaml"
 SUFFIXES = {"schools": (".yaml", ".yml"), "teachers": (".yaml", ".yml"),
-            "courses": (".yaml", ".yml"), "guides": (".md",)}
+            "courses": (".yaml", ".yml"), "guides": (".md",), "sites": ()}
 
 
 @dataclass(frozen=True)
@@ -69,19 +70,30 @@ def find_root(start: Path) -> Path:
 
 
 def source_files(root: Path) -> dict[str, list[str]]:
-    """Source file names (relative, sorted) by kind."""
+    """Source file names (relative, sorted) by kind. A brand is sites/<name>/brand.yaml."""
     found = {}
     for kind in SOURCE_DIRS:
         folder = root / kind
         names = os.listdir(folder) if folder.is_dir() else []
+        if kind == "sites":
+            found[kind] = sorted(f"sites/{n}/{BRAND_FILE}" for n in names
+                                 if (folder / n / BRAND_FILE).is_file())
+            continue
         found[kind] = sorted(f"{kind}/{n}" for n in names
                              if n.endswith(SUFFIXES[kind]) and not n.startswith("."))
     return found
 
 
+def file_id_of(kind: str, name: str) -> str:
+    """The id a source file gives: its name, or for a brand its folder's name."""
+    if kind == "sites":
+        return name.split("/")[1]
+    return name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
 def check_file(kind: str, name: str, data: bytes) -> FileResult:
     """Load one file and check it against the schema of its kind."""
-    file_id = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    file_id = file_id_of(kind, name)
     if kind == "guides":
         record, problems = check_guide(name, data)
         if not is_id(file_id):
@@ -97,7 +109,7 @@ def check_file(kind: str, name: str, data: bytes) -> FileResult:
         declares = {"venues": tuple(_keys(tree, "venues")), "themes": tuple(_keys(tree, "themes"))}
     record = None
     if tree is not None:
-        record, more = schema.convert(kind, tree)
+        record, more = schema.convert(kind, tree, schema.BRAND if kind == "sites" else None)
         problems.extend(more)
     return FileResult(record, tuple(problems), declares)
 
@@ -139,7 +151,7 @@ def _read(root: Path, today: dt.date, cache: FileCache | None) -> Result:
                 result = check_file(kind, name, data)
                 if cache:
                     cache.put(name, data, result)
-            file_id = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            file_id = file_id_of(kind, name)
             if file_id in first_file:  # x.yaml and x.yml
                 diagnostics.append(problem("N002", Pos(name, 1, 1), value=name,
                                            other=first_file[file_id]))
@@ -274,9 +286,23 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]],
             r["version"], r["license"], _tuple(r["formats"]), r["body"], r["body_line"],
             tuple(r["shortcodes"]), tuple(r["images"]), source=where(path))
 
+    brands = {}
+    for brand_id, (path, r) in records["sites"].items():
+        folder = f"sites/{brand_id}"
+        contact = r["contact"]
+        brands[brand_id] = Brand(
+            brand_id, r["name"], r["municipality"], f"{folder}/{r['logo']}",
+            r["colors"]["primary"], r["colors"]["accent"],
+            Contact(contact.get("email"), contact.get("phone"), contact.get("address")),
+            r["site_url"], favicon=f"{folder}/{r['favicon']}" if r.get("favicon") else None,
+            footer=r.get("footer", ""), language=r.get("language", "da"),
+            school_ids=_tuple(r.get("schools")), venue_ids=_tuple(r.get("venues")),
+            privacy_url=r.get("privacy_url"), accessibility_url=r.get("accessibility_url"),
+            source=where(path))
+
     frozen = MappingProxyType
     return Catalogue(frozen(schools), frozen(venues), frozen(themes), frozen(teachers),
-                     frozen(courses), frozen(guides)), problems
+                     frozen(courses), frozen(guides), frozen(brands)), problems
 
 
 def _registration(offering: dict, course: dict, school: School | None) -> Registration:

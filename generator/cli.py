@@ -41,11 +41,16 @@ def make_parser() -> argparse.ArgumentParser:
     _today_arg(check)
 
     build = commands.add_parser("build", help="tjek og byg kataloget til site/")
+    which = build.add_mutually_exclusive_group()
+    which.add_argument("--site", metavar="NAVN", help="byg ét brand fra sites/NAVN/")
+    which.add_argument("--all-sites", action="store_true",
+                       help="byg alle brands i sites/ til OUT/<navn>/")
     build.add_argument("--out", type=Path, default=None, help="mappe at bygge til (standard: site)")
     build.add_argument("--strict", action="store_true", help="advarsler tæller som fejl")
     _today_arg(build)
 
     serve = commands.add_parser("serve", help="vis kataloget på http://127.0.0.1:8000")
+    serve.add_argument("--site", metavar="NAVN", help="vis ét brand fra sites/NAVN/")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000")
     _today_arg(serve)
 
@@ -108,15 +113,18 @@ def _exit_code(diagnostics, strict: bool) -> int:
 
 
 def cmd_build(args) -> int:
-    from .publish import build_site
+    from .publish import build_all_sites, build_site
 
-    return build_site(Path.cwd(), _today(args), out=args.out, strict=args.strict)
+    if args.all_sites:
+        return build_all_sites(Path.cwd(), _today(args), out=args.out, strict=args.strict)
+    return build_site(Path.cwd(), _today(args), out=args.out, strict=args.strict,
+                      brand=args.site)
 
 
 def cmd_serve(args) -> int:
     from .publish import serve_site
 
-    return serve_site(Path.cwd(), _today(args), args.dev_addr)
+    return serve_site(Path.cwd(), _today(args), args.dev_addr, brand=args.site)
 
 
 def cmd_new(args) -> int:
@@ -126,13 +134,12 @@ def cmd_new(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from .schema import KINDS, json_schema
+    from .schema import EDITOR_SCHEMAS, json_schema
 
     args.out.mkdir(parents=True, exist_ok=True)
-    for folder in KINDS:
-        kind = folder.rstrip("s")
-        target = args.out / f"{kind}.schema.json"
-        target.write_text(json.dumps(json_schema(folder), ensure_ascii=False, indent=2) + "\n",
+    for name in EDITOR_SCHEMAS:
+        target = args.out / f"{name}.schema.json"
+        target.write_text(json.dumps(json_schema(name), ensure_ascii=False, indent=2) + "\n",
                           encoding="utf-8")
         print(f"skrev {target}")
     return 0

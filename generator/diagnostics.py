@@ -175,6 +175,18 @@ CODES: dict[str, Rule] = {
     "G004": Rule(ERROR, "Billede fra en anden side", "Billedet '{value}' hentes fra en anden "
                  "side.", "Læg billedet i guides/ og skriv kun filnavnet. Billeder udefra "
                  "fortæller andre, hvem der læser siden."),
+    # Brands (sites/<name>/brand.yaml).
+    "M001": Rule(ERROR, "Ugyldig farve", "'{value}' er ikke en farve.",
+                 "Skriv farven som #rrggbb, fx \"#0b5560\", i anførselstegn."),
+    "M002": Rule(ERROR, "For lav kontrast", "{what}: kontrasten er {ratio}:1, men skal være "
+                 "mindst 4,5:1.", "Den nærmeste farve, der består, er {suggestion}."),
+    "M003": Rule(ERROR, "Adressen er ikke https", "'site_url' skal være en fuld adresse, der "
+                 "starter med https://, men er '{value}'.",
+                 "Skriv fx https://recoveryskolen.kommune.dk/ med / til sidst."),
+    "M004": Rule(ERROR, "Adressen bruges to gange", "'{value}' er også adressen for {other}.",
+                 "Hver udgave skal have sin egen adresse."),
+    "M005": Rule(ERROR, "Mangler mkdocs.yml", "Mappen {folder} har en brand.yaml, men ingen "
+                 "mkdocs.yml.", "Kopiér mkdocs.yml fra en af de andre mapper i sites/."),
     # Files referred to from sources.
     "F901": Rule(ERROR, "Absolut sti", "Stien '{value}' er absolut.",
                  "Skriv filnavnet i forhold til mappen, fx '{suggestion}'."),

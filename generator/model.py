@@ -288,6 +288,27 @@ class Guide(Located):
 
 
 @dataclass(frozen=True)
+class Brand(Located):
+    """A municipality's or region's own build: its name, look, address and schools."""
+
+    id: str  # the folder in sites/
+    name: str
+    municipality: str
+    logo: str  # path relative to the catalogue root
+    primary: str
+    accent: str
+    contact: Contact
+    site_url: str
+    favicon: str | None = None
+    footer: str = ""
+    language: str = "da"
+    school_ids: tuple[str, ...] = ()  # with venue_ids empty too: every school
+    venue_ids: tuple[str, ...] = ()
+    privacy_url: str | None = None
+    accessibility_url: str | None = None
+
+
+@dataclass(frozen=True)
 class Catalogue:
     schools: Mapping[str, School]
     venues: Mapping[str, Venue]
@@ -295,6 +316,7 @@ class Catalogue:
     teachers: Mapping[str, Teacher]
     courses: Mapping[str, Course]
     guides: Mapping[str, Guide] = field(default_factory=dict)
+    brands: Mapping[str, Brand] = field(default_factory=dict)
 
     def consented_teachers(self, today: dt.date) -> list[Teacher]:
         """Teachers who may be shown by name, in id order."""

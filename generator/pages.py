@@ -25,6 +25,14 @@ class Site:
     logo: Path | None = None  # SVG or PNG
     primary: str = "#0b5560"
     accent: str = "#8a3b12"
+    favicon: Path | None = None
+    municipality: str = ""
+    contact: Any = None  # model.Contact of whoever runs this build
+    footer: str = ""
+    language: str = "da"
+    privacy_url: str | None = None  # the brand's own pages, if it has them
+    accessibility_url: str | None = None
+    brand_id: str | None = None
 
     def absolute(self, path: str) -> str | None:
         return self.url + path if self.url else None

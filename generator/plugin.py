@@ -22,6 +22,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 
 from . import diagnostics as diag
+from .brands import BrandError, read_brand, site_for
 from .catalogue import Result, find_root, read_catalogue
 from .dates import resolve_today
 from .guides import render_body
@@ -30,6 +31,8 @@ from .print import Printer, human_size
 from .select import Selection
 from .structured import course_jsonld
 from .templating import make_environment
+
+BRAND_ASSETS = "assets/brand/"
 
 # `catalogue build` has already read and reported the catalogue; it leaves the result here so
 # the plugin does not read it a second time in the same process.
@@ -44,6 +47,7 @@ def preload(result: Result | None) -> None:
 class CatalogueConfig(Config):
     root = config_options.Optional(config_options.Type(str))
     today = config_options.Optional(config_options.Type(str))
+    site = config_options.Optional(config_options.Type(str))  # a brand: sites/<site>/brand.yaml
     logo = config_options.Optional(config_options.Type(str))  # for print; relative to mkdocs.yml
     primary_color = config_options.Type(str, default="#0b5560")
     accent_color = config_options.Type(str, default="#8a3b12")
@@ -53,11 +57,25 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_config(self, config):
         base = Path(config.config_file_path or ".").parent
         self.root = find_root(base / self.config.root if self.config.root else base)
-        url = config.site_url or ""
-        self.site = Site(config.site_name, url if not url or url.endswith("/") else url + "/",
-                         config.site_description or "",
-                         logo=(base / self.config.logo).resolve() if self.config.logo else None,
-                         primary=self.config.primary_color, accent=self.config.accent_color)
+        self.brand = None
+        if self.config.site:
+            try:
+                self.brand = read_brand(self.root, self.config.site)
+            except BrandError as error:
+                raise PluginError(f"Brandet '{self.config.site}' kan ikke bruges:\n{error}")
+            self.site = site_for(self.brand, self.root, config.site_description or "")
+            # The brand decides what MkDocs and Material show: name, address, language, icons.
+            config.site_name = self.site.name
+            config.site_url = self.site.url
+            config.theme["language"] = self.site.language
+            config.theme["logo"] = BRAND_ASSETS + "logo" + self.site.logo.suffix
+            config.theme["favicon"] = BRAND_ASSETS + "favicon" + self.site.favicon.suffix
+        else:
+            url = config.site_url or ""
+            self.site = Site(config.site_name, url if not url or url.endswith("/") else url + "/",
+                             config.site_description or "",
+                             logo=(base / self.config.logo).resolve() if self.config.logo else None,
+                             primary=self.config.primary_color, accent=self.config.accent_color)
         self.env = make_environment()
         return config
 
@@ -72,7 +90,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             if errors:
                 raise PluginError("Kataloget har fejl:\n"
                                   + diag.format_text(result.diagnostics, result.files))
-        self.selection = Selection(result.catalogue, today)
+        brand = result.catalogue.brands.get(self.config.site) if self.config.site else None
+        self.selection = Selection.for_brand(result.catalogue, today, brand)
 
     def _card(self, links: Links, course, heading: str) -> Markup:
         """A course card, rendered once for each depth of page it appears on."""
@@ -118,6 +137,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 downloads.setdefault(guide.id, []).append(Download(path, paper, human_size(len(data))))
         data = self.printer.term_catalogue()
         self._add(files, File.generated(config, "kursuskatalog.pdf", content=data))
+        if self.brand is not None:
+            for name, path in (("logo", self.site.logo), ("favicon", self.site.favicon)):
+                self._add(files, File.generated(config, BRAND_ASSETS + name + path.suffix,
+                                                abs_src_path=str(path)))
         return downloads, human_size(len(data))
 
     @staticmethod
@@ -130,6 +153,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_env(self, env, config, files):
         env.globals["t"] = self.env.globals["t"]
+        env.globals["catalogue_site"] = self.site
         env.globals["catalogue_jsonld"] = self._jsonld
         return env
 

@@ -193,6 +193,35 @@ GUIDE = struct(
     enums("formats", "Papirformater: a4 og/eller a5-booklet.", PAPER, required=True),
 )
 
+LANGUAGES = ("da",)  # the UI strings that exist (site_templates/strings.<language>.yaml)
+LOGO_TYPES = (".svg", ".png")
+
+BRAND = struct(
+    "brand", "Et brand: en kommunes eller regions egen udgave af kataloget (sites/<navn>/brand.yaml).",
+    Field("name", "text", "Navnet øverst på siden, fx 'Recoveryskolen Randers'.", required=True),
+    Field("municipality", "text", "Kommune eller region, fx 'Randers Kommune'.", required=True),
+    Field("logo", "path", "Logo ved siden af filen (SVG eller PNG).", required=True),
+    Field("favicon", "path", "Lille ikon til browserfanen (SVG eller PNG); ellers bruges logoet."),
+    struct("colors", "Farver som #rrggbb.",
+           Field("primary", "text", "Hovedfarve: sidehoved og links.", required=True),
+           Field("accent", "text", "Accentfarve: fremhævninger og fokus.", required=True),
+           required=True),
+    struct("contact", "Kontakt til den, der står bag denne udgave.",
+           Field("email", "email", "E-mail."),
+           Field("phone", "phone", "Telefon."),
+           Field("address", "text", "Adresse."),
+           required=True),
+    Field("footer", "text", "Tekst nederst på hver side."),
+    Field("site_url", "url", "Sidens adresse, https://... med / til sidst.", required=True),
+    Field("language", "enum", "Sprog.", choices=LANGUAGES),
+    ids("schools", "Skoler, hvis kurser er med (id). Udelades både schools og venues, er alle "
+        "skoler med."),
+    ids("venues", "Steder, hvis hold er med (id), for en finere afgrænsning."),
+    Field("privacy_url", "url", "Link til jeres egen side om privatliv, hvis I har en."),
+    Field("accessibility_url", "url", "Link til jeres egen tilgængelighedserklæring, hvis I har "
+          "en."),
+)
+
 KINDS = {"courses": COURSE, "teachers": TEACHER, "schools": SCHOOL}
 
 
@@ -434,10 +463,10 @@ def _type_hint(kind: str, node: Node) -> str:
     return ""
 
 
-KINDS_BY_SPEC = {spec.name for spec in KINDS.values()} | {GUIDE.name}
+KINDS_BY_SPEC = {spec.name for spec in KINDS.values()} | {GUIDE.name, BRAND.name}
 _SPEC_LABEL = {"offering": "et hold", "session": "en undervisningsgang", "venue": "et sted",
                "theme": "et tema", "consent": "'consent'", "contact": "'contact'",
-               "registration": "'registration'"}
+               "registration": "'registration'", "colors": "'colors'"}
 
 
 def convert(kind: str, tree: Mapping, spec: Field | None = None) -> tuple[dict | None, list[Diagnostic]]:
@@ -500,7 +529,11 @@ def field_schema(spec: Field) -> dict:
     return schema
 
 
-def json_schema(kind: str) -> dict:
-    schema = field_schema(KINDS[kind])
+EDITOR_SCHEMAS = {"course": COURSE, "teacher": TEACHER, "school": SCHOOL, "brand": BRAND}
+
+
+def json_schema(name: str) -> dict:
+    """The JSON Schema for one kind of file: 'course', 'teacher', 'school' or 'brand'."""
+    spec = EDITOR_SCHEMAS[name]
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": f"{kind.rstrip('s')}.schema.json", "title": KINDS[kind].doc, **schema}
+            "$id": f"{name}.schema.json", "title": spec.doc, **field_schema(spec)}

@@ -7,7 +7,7 @@ so a branded build cannot show another school's offerings by accident.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from .model import Catalogue, Course, Offering, Session, Teacher, Theme, Venue, Visibility
@@ -31,30 +31,46 @@ class Dated:
 class Selection:
     catalogue: Catalogue
     today: dt.date
-    school_ids: frozenset[str] = field(default=None)  # None: every school
+    school_ids: frozenset[str] | None = None  # None (and no venue_ids): every school
+    venue_ids: frozenset[str] = frozenset()  # offerings at these venues, of any school
 
-    def __post_init__(self):
-        if self.school_ids is None:
-            object.__setattr__(self, "school_ids", frozenset(self.catalogue.schools))
+    @classmethod
+    def for_brand(cls, catalogue: Catalogue, today: dt.date, brand) -> "Selection":
+        if brand is None or not (brand.school_ids or brand.venue_ids):
+            return cls(catalogue, today)
+        return cls(catalogue, today, frozenset(brand.school_ids), frozenset(brand.venue_ids))
+
+    @property
+    def everything(self) -> bool:
+        return self.school_ids is None and not self.venue_ids
 
     # --- what is in this build -----------------------------------------------------------
 
     @cached_property
     def courses(self) -> tuple[Course, ...]:
-        """Courses of the selected schools, by title."""
-        chosen = (c for c in self.catalogue.courses.values() if c.school_id in self.school_ids)
+        """Courses in this build, by title, each holding only this build's offerings."""
+        chosen = []
+        for course in self.catalogue.courses.values():
+            if self.everything or course.school_id in (self.school_ids or ()):
+                chosen.append(course)
+                continue
+            offerings = tuple(o for o in course.offerings if o.venue_id in self.venue_ids)
+            if offerings:
+                chosen.append(replace(course, offerings=offerings))
         return tuple(sorted(chosen, key=lambda c: (c.title.casefold(), c.id)))
 
     @cached_property
     def schools(self):
-        return tuple(self.catalogue.schools[s] for s in sorted(self.school_ids)
-                     if s in self.catalogue.schools)
+        ids = set(self.catalogue.schools) if self.everything else \
+            set(self.school_ids or ()) | {c.school_id for c in self.courses}
+        return tuple(self.catalogue.schools[s] for s in sorted(ids) if s in self.catalogue.schools)
 
     @cached_property
     def venues(self) -> tuple[Venue, ...]:
         used = {o.venue_id for c in self.courses for o in c.offerings}
+        own = {s.id for s in self.schools} if self.everything else set(self.school_ids or ())
         return tuple(sorted((v for v in self.catalogue.venues.values()
-                             if v.school_id in self.school_ids or v.id in used),
+                             if v.school_id in own or v.id in used),
                             key=lambda v: (v.city, v.name)))
 
     @cached_property

@@ -29,7 +29,8 @@ def test_demo_passes_check():
     done = run(["check", "--today", "2026-11-22", "--strict"], REPO)
     assert done.returncode == 0, done.stdout + done.stderr
     files = sum(len(list(REPO.glob(pattern))) for pattern in
-                ("courses/*.yaml", "teachers/*.yaml", "schools/*.yaml", "guides/*.md"))
+                ("courses/*.yaml", "teachers/*.yaml", "schools/*.yaml", "guides/*.md",
+                 "sites/*/brand.yaml"))
     assert done.stdout.strip().endswith(f"0 errors, 0 warnings in {files} files")
 
 
@@ -55,7 +56,7 @@ def test_text_format_has_hint_and_summary(mini: Path):
     lines = done.stdout.splitlines()
     assert lines[0].startswith("courses/kursus-a.yaml:1:1: fejl S104: Feltet 'tittle' findes ikke")
     assert lines[1] == "    tip: Mente du 'title'?"
-    assert lines[-1] == "1 error, 0 warnings in 10 files"
+    assert lines[-1] == "1 error, 0 warnings in 12 files"
 
 
 def test_json_format(mini: Path):
@@ -64,7 +65,7 @@ def test_json_format(mini: Path):
     done = run(["check", "--format", "json", "--today", "2026-12-01"], mini)
     assert done.returncode == 1
     report = json.loads(done.stdout)
-    assert report["errors"] == 1 and report["warnings"] == 0 and report["files"] == 10
+    assert report["errors"] == 1 and report["warnings"] == 0 and report["files"] == 12
     [item] = report["diagnostics"]
     assert item["code"] == "S103" and item["file"] == "courses/kursus-a.yaml"
     assert item["line"] == 20 and item["severity"] == "error" and "open" in item["message"]
@@ -83,7 +84,7 @@ def test_warnings_pass_unless_strict(mini: Path):
     args = ["check", "--today", "2027-03-01"]  # kursus-a is over, but still says "open"
     done = run(args, mini)
     assert done.returncode == 0 and "advarsel T207" in done.stdout
-    assert done.stdout.strip().endswith("0 errors, 1 warning in 10 files")
+    assert done.stdout.strip().endswith("0 errors, 1 warning in 12 files")
     assert run([*args, "--strict"], mini).returncode == 1
 
 

@@ -25,6 +25,7 @@ SCHOOL = "schools/skole-a.yaml"
 FAG_F = "teachers/fag-f.yaml"
 PEER_P = "teachers/peer-p.yaml"
 GUIDE = "guides/fem-veje-til-et-godt-liv.md"
+BRAND = "sites/testby/brand.yaml"
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{n}: &{n} [{', '.join(['*' + p] * 10)}]\n" for p, n in zip("abcdef", "bcdefg"))
@@ -134,6 +135,19 @@ CASES = [
     Case("S104", GUIDE, ("license:", "licence:"), "licence:", hint="license"),
     Case("F903", GUIDE, ("(sol.svg)", "(sool.svg)"), "![En sol]", hint="sol.svg"),
     Case("H801", GUIDE, ("Lidt tekst", "<script>alert(1)</script> Lidt tekst"), "<script>"),
+    # Brands
+    Case("M001", BRAND, ('primary: "#0b5560"', 'primary: "darkgreen"'), "darkgreen"),
+    Case("M002", BRAND, ('primary: "#0b5560"', 'primary: "#4aa3b5"'), "#4aa3b5",
+         hint="#3a7f8d"),
+    Case("M003", BRAND, ("https://testby.example.org/", "http://testby.example.org/"),
+         "http://testby"),
+    Case("M004", BRAND, ("https://testby.example.org/", "https://aftenskolen.example.org/"),
+         "site_url:"),
+    Case("R302", BRAND, ("schools: [skole-a]", "schools: [skole-aa]"), "skole-aa",
+         hint="skole-a"),
+    Case("F903", BRAND, ("logo: logo.svg", "logo: logoet.svg"), "logo: logoet.svg",
+         hint="logo.svg"),
+    Case("F904", BRAND, ("logo: logo.svg", "logo: brand.yaml"), "logo: brand.yaml"),
     # Files
     Case("F901", FAG_F, ("photo: fag-f.png", "photo: /etc/fag-f.png"), "photo: /etc"),
     Case("F902", FAG_F, ("photo: fag-f.png", "photo: ../../fag-f.png"), "photo: ../"),
@@ -195,7 +209,7 @@ def test_broken_example_is_reported_at_its_line(case: Case, mini: Path):
 
 
 def test_every_code_has_a_case():
-    tested = {c.code for c in CASES} | {"Y011", "N001", "N002"}  # tested below
+    tested = {c.code for c in CASES} | {"Y011", "N001", "N002", "M005"}  # tested below
     assert set(CODES) == tested
 
 
@@ -210,6 +224,12 @@ def test_file_name_must_be_an_id(mini: Path):
     found = [d for d in _codes(mini, TODAY) if d.code == "N001"]
     assert [(d.pos.file, d.pos.line) for d in found] == [("courses/Kursus A.yaml", 1)]
     assert "kursus-a.yaml" in found[0].hint
+
+
+def test_a_brand_needs_its_mkdocs_file(mini: Path):
+    (mini / "sites" / "testby" / "mkdocs.yml").unlink()
+    found = [d for d in _codes(mini, TODAY) if d.code == "M005"]
+    assert [(d.pos.file, d.pos.line) for d in found] == [(BRAND, 1)]
 
 
 def test_two_files_with_one_id(mini: Path):

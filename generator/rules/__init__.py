@@ -11,7 +11,7 @@ from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostic
 from ..model import Catalogue
-from . import booking, consent, content, coproduction, files, offerings, references, time
+from . import booking, brands, consent, content, coproduction, files, offerings, references, time
 
 Rule = Callable[[Catalogue, "Context"], Iterable[Diagnostic]]
 
@@ -31,6 +31,10 @@ RULES: list[Rule] = [
     content.markdown_is_safe,             # H801-H804
     files.photo_is_inside_catalogue,      # F901-F904
     files.guide_images_are_inside_catalogue,  # F901-F904 in guides
+    brands.colours_are_readable,          # M001, M002
+    brands.site_url_is_https_and_unique,  # M003, M004
+    brands.brand_references_exist,        # R302, R303 in brands
+    brands.brand_files_exist,             # F901-F904, M005
 ]
 
 
