@@ -40,3 +40,29 @@ def site_for(brand: Brand, root: Path, description: str = "") -> Site:
                 municipality=brand.municipality, contact=brand.contact, footer=brand.footer,
                 language=brand.language, privacy_url=brand.privacy_url,
                 accessibility_url=brand.accessibility_url, brand_id=brand.id)
+
+
+def site_for_build(root: Path, brand_id: str | None) -> Site:
+    """The Site of a brand, or of the regional build in the root mkdocs.yml."""
+    if brand_id:
+        return site_for(read_brand(root, brand_id), root)
+    import yaml
+
+    with open(root / "mkdocs.yml", encoding="utf-8") as handle:
+        config = yaml.load(handle, Loader=_MkDocsLoader) or {}
+    url = config.get("site_url") or ""
+    return Site(config.get("site_name", "Kursuskatalog"),
+                url if not url or url.endswith("/") else url + "/",
+                config.get("site_description", ""))
+
+
+def _ignore_tag(loader, suffix, node):
+    return None
+
+
+class _MkDocsLoader(__import__("yaml").SafeLoader):
+    """mkdocs.yml may hold tags like !ENV; the site's name and address never need them."""
+
+
+_MkDocsLoader.add_multi_constructor("!", _ignore_tag)
+_MkDocsLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)

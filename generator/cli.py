@@ -58,6 +58,19 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("kind", choices=["course", "teacher"])
     new.add_argument("name", help="kursets titel eller underviserens navn")
 
+    export = commands.add_parser("export", help="eksportér åbne data")
+    export.add_argument("what", choices=["datapackage"])
+    export.add_argument("--out", type=Path, required=True, help="mappe at skrive til")
+    export.add_argument("--site", metavar="NAVN", help="kun ét brands skoler")
+    _today_arg(export)
+
+    importing = commands.add_parser("import", help="indlæs hold fra et regneark (CSV)")
+    importing.add_argument("what", choices=["offerings"])
+    importing.add_argument("file", type=Path, help="CSV med én række pr. undervisningsgang")
+    importing.add_argument("--dry-run", action="store_true",
+                           help="vis ændringerne uden at skrive dem")
+    _today_arg(importing)
+
     schema = commands.add_parser("schema", help="skriv JSON Schema-filer til editorer")
     schema.add_argument("--out", type=Path, default=Path("schemas"))
     return parser
@@ -145,8 +158,45 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from .brands import BrandError, site_for_build
+    from .opendata import PackageInvalid, write_package
+    from .select import Selection
+
+    root = find_root(Path.cwd())
+    today = _today(args)
+    result = read_catalogue(root, today)
+    if not result.ok:
+        print(diag.format_text(result.diagnostics, result.files), file=sys.stderr)
+        return 1
+    try:
+        site = site_for_build(root, args.site)
+    except BrandError as error:
+        print(f"catalogue: {error}", file=sys.stderr)
+        return 2
+    brand = result.catalogue.brands.get(args.site) if args.site else None
+    selection = Selection.for_brand(result.catalogue, today, brand)
+    try:
+        written = write_package(selection, site, args.out)
+    except PackageInvalid as error:
+        print(f"catalogue: de åbne data er ikke gyldige (frictionless):\n{error}", file=sys.stderr)
+        return 1
+    print(f"Skrev {len(written)} filer til {args.out}.")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from .importer import import_offerings
+
+    if not args.file.is_file():
+        print(f"catalogue: {args.file} findes ikke", file=sys.stderr)
+        return 2
+    return import_offerings(find_root(Path.cwd()), args.file.resolve(), _today(args),
+                            args.dry_run)
+
+
 COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "new": cmd_new,
-            "schema": cmd_schema}
+            "export": cmd_export, "import": cmd_import, "schema": cmd_schema}
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -187,6 +187,18 @@ CODES: dict[str, Rule] = {
                  "Hver udgave skal have sin egen adresse."),
     "M005": Rule(ERROR, "Mangler mkdocs.yml", "Mappen {folder} har en brand.yaml, men ingen "
                  "mkdocs.yml.", "Kopiér mkdocs.yml fra en af de andre mapper i sites/."),
+    # Importing offerings from a spreadsheet (catalogue import offerings).
+    "I001": Rule(ERROR, "Fejl i en celle", "Kolonne '{column}': {what}.", "{hint}"),
+    "I002": Rule(ERROR, "Fejl i kolonnerne", "{what}.",
+                 "Første række skal være: course,offering,date,start,end,venue,teachers,"
+                 "capacity,status. Se docs/koordinator/hold-skabelon.csv."),
+    "I003": Rule(ERROR, "Ukendt kursus", "Der findes intet kursus med id '{value}'.", "{hint}"),
+    "I004": Rule(ERROR, "Holdet findes allerede", "Kurset '{course}' har allerede et hold med "
+                 "nøglen '{value}'.", "Giv holdet en ny nøgle i kolonnen 'offering', eller ret "
+                 "holdet direkte i kursusfilen."),
+    "I005": Rule(ERROR, "Uens oplysninger om et hold", "Kolonne '{column}' er '{value}' her, "
+                 "men '{first}' i holdets første række.",
+                 "Sted, undervisere, pladser og status skal være ens i alle rækker for samme hold."),
     # Files referred to from sources.
     "F901": Rule(ERROR, "Absolut sti", "Stien '{value}' er absolut.",
                  "Skriv filnavnet i forhold til mappen, fx '{suggestion}'."),

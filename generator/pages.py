@@ -193,6 +193,10 @@ def plan_pages(selection: Selection, site_name: str,
     for theme in sel.themes:
         pages.append(Page(f"temaer/{theme.id}.md", "theme.html", theme.name, theme.description,
                           {"theme": theme, "courses": sel.with_facet("tema", theme.id)}))
+    from .opendata import SCHEMAS, TITLES
+
+    pages.append(Page("data/index.md", "opendata.html", t["opendata"]["title"],
+                      t["opendata"]["lead"], {"schemas": SCHEMAS, "titles": TITLES}))
     downloads = downloads or {}
     pages.append(Page("materialer/index.md", "guides.html", t["guides"]["title"],
                       t["guides"]["lead"], {"guides": sel.guides, "downloads": downloads,

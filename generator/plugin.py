@@ -3,8 +3,8 @@ the `catalogue` command. One MkDocs event per step:
 
     on_config        where the catalogue is; the site's name and address
     on_pre_build     read and check the catalogue; stop on any error, with the same messages
-    on_files         render the PDFs, then add the generated pages and files (in memory; the
-                     source tree is untouched)
+    on_files         render the PDFs and the open data, then add the generated pages and files
+                     (in memory; the source tree is untouched)
     on_env           give the theme's templates the Danish strings
     on_page_content  render a generated page from its template in site_templates/pages/
 """
@@ -27,6 +27,7 @@ from .catalogue import Result, find_root, read_catalogue
 from .dates import resolve_today
 from .guides import render_body
 from .pages import Download, Links, Page, Site, pdf_path, plan_assets, plan_pages
+from .opendata import PackageInvalid, package_files, validate_files
 from .print import Printer, human_size
 from .select import Selection
 from .structured import course_jsonld
@@ -105,6 +106,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.cards: dict[tuple, Markup] = {}
         self.pages: dict[str, Page] = {}
         downloads, catalogue_size = self._print(files, config)
+        self._open_data(files, config)
         for page in plan_pages(self.selection, self.site.name, downloads, catalogue_size):
             meta = {"title": page.title}
             if page.description:
@@ -142,6 +144,16 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 self._add(files, File.generated(config, BRAND_ASSETS + name + path.suffix,
                                                 abs_src_path=str(path)))
         return downloads, human_size(len(data))
+
+    def _open_data(self, files, config) -> None:
+        """The Data Package, validated with frictionless; an invalid one stops the build."""
+        package = package_files(self.selection, self.site)
+        try:
+            validate_files(package)
+        except PackageInvalid as error:
+            raise PluginError(f"De åbne data er ikke gyldige (frictionless):\n{error}")
+        for name, data in package.items():
+            self._add(files, File.generated(config, f"data/{name}", content=data))
 
     @staticmethod
     def _add(files, file: File) -> None:

@@ -1,0 +1,313 @@
+"""Render, part 5: open data. The build's selection as a Frictionless Data Package: CSV
+resources with Table Schemas (types, constraints, primary and foreign keys), validated with
+frictionless before it is published.
+
+Teachers are published with consented, public fields only: a teacher without consent is not
+in `teachers`, and offerings carry only the roles of their team ("peer professional").
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+from .ids import ID_PATTERN, make_id
+from .pages import Site
+from .schema import AUDIENCES, FORMATS, ROLES, STATUSES
+from .select import Selection
+
+LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
+           "path": "https://creativecommons.org/licenses/by/4.0/"}
+
+
+def _field(name, kind="string", description="", required=False, **constraints):
+    field = {"name": name, "type": kind, "description": description}
+    if kind == "date":
+        field["format"] = "%Y-%m-%d"
+    if kind == "time":
+        field["format"] = "%H:%M"
+    if required:
+        constraints["required"] = True
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+ID = {"pattern": ID_PATTERN}
+
+SCHEMAS = {
+    "themes": {
+        "fields": [
+            _field("id", description="Temaets id", required=True, unique=True, **ID),
+            _field("name", description="Navn", required=True),
+            _field("description", description="Kort forklaring"),
+            _field("five_ways", "boolean", "En af de fem veje til et godt liv", required=True),
+        ],
+        "primaryKey": ["id"],
+    },
+    "schools": {
+        "fields": [
+            _field("id", description="Skolens id", required=True, unique=True, **ID),
+            _field("name", description="Navn", required=True),
+            _field("municipality", description="Kommune eller region", required=True),
+            _field("email", description="Kontakt-e-mail"),
+            _field("phone", description="Kontakttelefon"),
+            _field("website", description="Hjemmeside"),
+            _field("co_production_required", "boolean",
+                   "Kurserne undervises af en peer og en fagprofessionel sammen", required=True),
+        ],
+        "primaryKey": ["id"],
+    },
+    "venues": {
+        "fields": [
+            _field("id", description="Stedets id", required=True, unique=True, **ID),
+            _field("school_id", description="Skolen, stedet hører til", required=True),
+            _field("name", description="Navn", required=True),
+            _field("address", description="Vej og nummer", required=True),
+            _field("postal_code", description="Postnummer", required=True, pattern="^[0-9]{4}$"),
+            _field("city", description="By", required=True),
+            _field("accessibility", description="Adgangsforhold", required=True),
+            _field("directions", description="Sådan kommer du derhen"),
+        ],
+        "primaryKey": ["id"],
+        "foreignKeys": [{"fields": ["school_id"],
+                         "reference": {"resource": "schools", "fields": ["id"]}}],
+    },
+    "teachers": {
+        "fields": [
+            _field("id", description="Underviserens id", required=True, unique=True, **ID),
+            _field("name", description="Navn, som underviseren har sagt ja til at vise",
+                   required=True),
+            _field("title", description="Titel"),
+            _field("roles", description="Roller, adskilt af mellemrum: peer, relative, "
+                   "professional", required=True),
+            _field("url", description="Profilside"),
+        ],
+        "primaryKey": ["id"],
+    },
+    "courses": {
+        "fields": [
+            _field("id", description="Kursets id", required=True, unique=True, **ID),
+            _field("title", description="Titel", required=True),
+            _field("summary", description="Kort beskrivelse", required=True),
+            _field("school_id", description="Skolen, der udbyder kurset", required=True),
+            _field("themes", description="Temaer (id), adskilt af mellemrum", required=True),
+            _field("audience", description="Målgrupper: " + ", ".join(AUDIENCES),
+                   required=True),
+            _field("formats", description="Arbejdsformer: " + ", ".join(FORMATS)),
+            _field("certificate", "boolean", "Kursisterne får kursusbevis", required=True),
+            _field("co_produced", "boolean", "Undervises af en peer og en fagprofessionel",
+                   required=True),
+            _field("url", description="Kursets side"),
+        ],
+        "primaryKey": ["id"],
+        "foreignKeys": [{"fields": ["school_id"],
+                         "reference": {"resource": "schools", "fields": ["id"]}}],
+    },
+    "offerings": {
+        "fields": [
+            _field("id", description="Holdets id: kursus/nøgle", required=True, unique=True),
+            _field("course_id", description="Kurset", required=True),
+            _field("key", description="Holdets nøgle i kurset", required=True, **ID),
+            _field("venue_id", description="Stedet", required=True),
+            _field("room", description="Lokale"),
+            _field("capacity", "integer", "Antal pladser", minimum=1),
+            _field("status", description="Status", required=True, enum=list(STATUSES)),
+            _field("status_note", description="Begrundelse ved aflysning eller udsættelse"),
+            _field("first_date", "date", "Første undervisningsgang", required=True),
+            _field("last_date", "date", "Sidste undervisningsgang", required=True),
+            _field("registration_required", "boolean", "Kræver tilmelding", required=True),
+            _field("sign_up_url", description="Link til tilmelding"),
+            _field("sign_up_email", description="E-mail til tilmelding"),
+            _field("sign_up_phone", description="Telefon til tilmelding"),
+            _field("registration_opens", "date", "Tilmeldingen åbner"),
+            _field("registration_deadline", "date", "Sidste frist for tilmelding"),
+            _field("teachers", description="Undervisere, der vises med navn (id), adskilt af "
+                   "mellemrum"),
+            _field("team_roles", description="Hele teamets roller, adskilt af mellemrum: "
+                   + ", ".join(ROLES)),
+        ],
+        "primaryKey": ["id"],
+        "foreignKeys": [
+            {"fields": ["course_id"], "reference": {"resource": "courses", "fields": ["id"]}},
+            {"fields": ["venue_id"], "reference": {"resource": "venues", "fields": ["id"]}},
+        ],
+    },
+    "sessions": {
+        "fields": [
+            _field("offering_id", description="Holdet", required=True),
+            _field("number", "integer", "Nummer i holdet, fra 1", required=True, minimum=1),
+            _field("date", "date", "Dato", required=True),
+            _field("start", "time", "Start, dansk tid", required=True),
+            _field("end", "time", "Slut, dansk tid", required=True),
+            _field("topic", description="Emne"),
+            _field("room", description="Lokale"),
+        ],
+        "primaryKey": ["offering_id", "number"],
+        "foreignKeys": [{"fields": ["offering_id"],
+                         "reference": {"resource": "offerings", "fields": ["id"]}}],
+    },
+}
+
+TITLES = {"themes": "Temaer", "schools": "Skoler", "venues": "Steder", "teachers": "Undervisere",
+          "courses": "Kurser", "offerings": "Hold", "sessions": "Undervisningsgange"}
+
+
+def _words(values) -> str:
+    return " ".join(values)
+
+
+def rows(selection: Selection, site: Site) -> dict[str, list[dict]]:
+    """The tables of one build, in the order their foreign keys need."""
+    sel, catalogue = selection, selection.catalogue
+    url = site.url
+    tables: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
+    for theme in sel.themes:
+        tables["themes"].append({"id": theme.id, "name": theme.name,
+                                 "description": theme.description, "five_ways": theme.builtin})
+    for school in sel.schools:
+        tables["schools"].append({
+            "id": school.id, "name": school.name, "municipality": school.municipality,
+            "email": school.contact.email, "phone": school.contact.phone,
+            "website": school.website, "co_production_required": school.co_production_required})
+    for venue in sel.venues:
+        tables["venues"].append({
+            "id": venue.id, "school_id": venue.school_id, "name": venue.name,
+            "address": venue.address, "postal_code": venue.postal_code, "city": venue.city,
+            "accessibility": venue.accessibility, "directions": venue.directions})
+    shown = {t.id for t in sel.teachers}
+    for teacher in sel.teachers:
+        tables["teachers"].append({
+            "id": teacher.id, "name": teacher.public_name(sel.today), "title": teacher.title,
+            "roles": _words(teacher.roles),
+            "url": f"{url}undervisere/{teacher.id}/" if url else None})
+    for course in sel.courses:
+        tables["courses"].append({
+            "id": course.id, "title": course.title, "summary": course.summary,
+            "school_id": course.school_id, "themes": _words(course.theme_ids),
+            "audience": _words(course.audience), "formats": _words(course.formats),
+            "certificate": course.certificate, "co_produced": catalogue.co_produced(course),
+            "url": f"{url}kurser/{course.id}/" if url else None})
+        for offering in course.offerings:
+            offering_id = f"{course.id}/{offering.key}"
+            sign_up = offering.registration
+            team = sel.team(course, offering)
+            tables["offerings"].append({
+                "id": offering_id, "course_id": course.id, "key": offering.key,
+                "venue_id": offering.venue_id, "room": offering.room,
+                "capacity": offering.capacity, "status": offering.status,
+                "status_note": offering.status_note, "first_date": offering.first_date,
+                "last_date": offering.last_date, "registration_required": sign_up.required,
+                "sign_up_url": sign_up.url, "sign_up_email": sign_up.email,
+                "sign_up_phone": sign_up.phone, "registration_opens": sign_up.opens,
+                "registration_deadline": sign_up.deadline,
+                "teachers": _words(t.id for t in team if t.id in shown),
+                "team_roles": _words(t.main_role for t in team)})
+            for number, session in enumerate(offering.sessions, start=1):
+                tables["sessions"].append({
+                    "offering_id": offering_id, "number": number, "date": session.date,
+                    "start": session.start, "end": session.end, "topic": session.topic,
+                    "room": session.room or offering.room})
+    return tables
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def to_csv(name: str, table: list[dict]) -> bytes:
+    out = io.StringIO()
+    fields = [f["name"] for f in SCHEMAS[name]["fields"]]
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(fields)
+    for row in table:
+        writer.writerow([_cell(row.get(f)) for f in fields])
+    return out.getvalue().encode("utf-8")
+
+
+def descriptor(selection: Selection, site: Site) -> dict:
+    publisher = {"title": site.name, "role": "publisher"}
+    if site.url:
+        publisher["path"] = site.url
+    package = {
+        "name": make_id(site.name) + "-kursuskatalog",
+        "title": f"{site.name}: kursuskatalog",
+        "description": ("Kurser, hold og undervisningsgange fra recoveryskolernes katalog: "
+                        "gratis kurser om recovery og mental sundhed, åbne for alle. "
+                        "Undervisere vises kun med deres samtykke."),
+        "licenses": [LICENSE],
+        "contributors": [publisher],
+        "created": dt.datetime.combine(selection.today, dt.time(), dt.timezone.utc)
+                     .strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "keywords": ["recovery", "recoveryskole", "kurser", "mental sundhed"],
+        "language": site.language,
+        "resources": [
+            {"name": name, "path": f"{name}.csv", "title": TITLES[name], "format": "csv",
+             "mediatype": "text/csv", "encoding": "utf-8", "profile": "tabular-data-resource",
+             "schema": SCHEMAS[name]}
+            for name in SCHEMAS],
+    }
+    if site.url:
+        package["homepage"] = site.url
+    return package
+
+
+def package_files(selection: Selection, site: Site) -> dict[str, bytes]:
+    """data/<name>.csv for every table, and data/datapackage.json."""
+    tables = rows(selection, site)
+    files = {f"{name}.csv": to_csv(name, table) for name, table in tables.items()}
+    files["datapackage.json"] = (json.dumps(descriptor(selection, site), ensure_ascii=False,
+                                            indent=2) + "\n").encode("utf-8")
+    return files
+
+
+class PackageInvalid(Exception):
+    """frictionless found problems; the message lists them, row by row."""
+
+
+def validate_files(files: dict[str, bytes]) -> None:
+    """Validate the package with frictionless; raise PackageInvalid with its own messages."""
+    import tempfile
+
+    from frictionless import validate
+
+    with tempfile.TemporaryDirectory() as folder:
+        for name, data in files.items():
+            (Path(folder) / name).write_bytes(data)
+        report = validate(str(Path(folder) / "datapackage.json"))
+        if report.valid:
+            return
+        lines = []
+        for task in report.tasks:
+            for error in task.errors:
+                where = f"{task.name}"
+                if getattr(error, "row_number", None):
+                    where += f", række {error.row_number}"
+                if getattr(error, "field_name", None):
+                    where += f", felt {error.field_name}"
+                lines.append(f"{where}: {error.message}")
+        for error in report.errors:
+            lines.append(error.message)
+        raise PackageInvalid("\n".join(lines))
+
+
+def write_package(selection: Selection, site: Site, out: Path) -> list[Path]:
+    files = package_files(selection, site)
+    validate_files(files)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+        written.append(out / name)
+    return written
