@@ -6,7 +6,9 @@ STAMP  := $(VENV)/.installed
 
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site serve test check schemas bench chromium lock clean
+NODE   := node_modules/.installed
+
+.PHONY: site serve test check schemas bench chromium audit lock clean
 
 site: $(STAMP)
 	$(BIN)/catalogue build
@@ -17,8 +19,18 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/catalogue check
 
-test: $(STAMP) chromium
+test: $(STAMP) $(NODE) chromium
 	$(BIN)/python -m pytest -q
+
+# axe-core and the Nu Html Checker (vnu-jar, run with the machine's Java), pinned in
+# package-lock.json.
+$(NODE): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $(NODE)
+
+# Lighthouse takes minutes, so it is not part of `make test`.
+audit: site $(NODE) chromium
+	$(BIN)/python benchmarks/lighthouse.py
 
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
 chromium:
@@ -47,4 +59,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) site .cache
+	rm -rf $(VENV) site .cache node_modules

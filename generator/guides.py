@@ -113,7 +113,9 @@ def render_body(body: str, shortcode: Callable[[str, str], str], image_url: Call
 
     def placeholder(match: re.Match) -> str:
         rendered.append(shortcode(match["name"].strip(), match["arg"]))
-        return f"{match['indent']}KKSHORTCODE{len(rendered) - 1}KK"
+        # A paragraph of its own, even between two shortcode lines with no blank line between:
+        # the rendered block then replaces the whole <p> instead of ending up inside one.
+        return f"\n{match['indent']}KKSHORTCODE{len(rendered) - 1}KK\n"
 
     text = SHORTCODE.sub(placeholder, body)
     html = markdown_lib.markdown(

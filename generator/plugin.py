@@ -7,10 +7,12 @@ the `catalogue` command. One MkDocs event per step:
                      (in memory; the source tree is untouched)
     on_env           give the theme's templates the Danish strings
     on_page_content  render a generated page from its template in site_templates/pages/
+    on_post_page     drop Material's `autocomplete` from its checkbox toggles (invalid HTML)
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -20,6 +22,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.toc import get_toc
 
 from . import diagnostics as diag
 from .brands import BrandError, read_brand, site_for
@@ -34,6 +37,7 @@ from .structured import course_jsonld
 from .templating import make_environment
 
 BRAND_ASSETS = "assets/brand/"
+_CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*type="checkbox"[^>]*?)\s+autocomplete="[^"]*"')
 
 # `catalogue build` has already read and reported the catalogue; it leaves the result here so
 # the plugin does not read it a second time in the same process.
@@ -163,6 +167,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                               f"side, kataloget laver. Omdøb eller slet den håndskrevne.")
         files.append(file)
 
+    def on_post_page(self, output, page, config):
+        # Material writes autocomplete="off" on the checkboxes behind its drawer and search;
+        # HTML allows the attribute on text-like inputs only, and browsers ignore it there.
+        return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", output)
+
+    def on_post_template(self, output_content, template_name, config):
+        return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", output_content)  # 404.html, as above
+
     def on_env(self, env, config, files):
         env.globals["t"] = self.env.globals["t"]
         env.globals["catalogue_site"] = self.site
@@ -178,6 +190,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_page_content(self, html, page, config, files):
         spec = self.pages.get(page.file.src_uri)
+        if spec is not None:
+            # Material offers "skip to content" only for pages with a table of contents, and
+            # a generated page has no Markdown to make one from: give it one entry, its h1.
+            page.toc = get_toc([{"level": 1, "id": "indhold", "name": page.title,
+                                 "children": []}])
         sel = self.selection
         links = Links(page.url)
         common = {"sel": sel, "site": self.site, "links": links, "page": page,
@@ -194,4 +211,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             return self.env.get_template(spec.template).render(**common, **spec.context)
         if page.file.src_uri == "om.md":  # the hand-written about page ends with the schools
             return html + self.env.get_template("partials/schools.html").render(**common)
+        if page.file.src_uri == "tilgaengelighed.md":  # and the statement with whom to tell
+            return html + self.env.get_template("partials/accessibility_contact.html").render(
+                **common)
         return html

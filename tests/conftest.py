@@ -49,3 +49,26 @@ def built(tmp_path_factory) -> Path:
     done = run(["build", "--today", TODAY_DEMO.isoformat()], root)
     assert done.returncode == 0, done.stderr
     return root / "site"
+
+
+BRANDS = sorted(p.parent.name for p in (REPO / "sites").glob("*/brand.yaml"))
+
+
+@pytest.fixture(scope="session")
+def all_sites_build(tmp_path_factory):
+    """Every brand, built once by `catalogue build --all-sites` (its output, and the folder)."""
+    root = copy_catalogue(REPO, tmp_path_factory.mktemp("brands") / "demo")
+    done = run(["build", "--all-sites", "--out", str(root / "out"), "--today",
+                TODAY_DEMO.isoformat()], root)
+    assert done.returncode == 0, done.stderr
+    return done.stdout, root / "out"
+
+
+@pytest.fixture(scope="session")
+def all_sites(all_sites_build) -> Path:
+    return all_sites_build[1]
+
+
+@pytest.fixture(scope="session")
+def all_sites_output(all_sites_build) -> str:
+    return all_sites_build[0]

@@ -1,0 +1,60 @@
+"""`make audit`: Lighthouse (npm, with Debian's chromium) on the home page, the course list and
+a course page of the built site/, in mobile mode. Prints the four category scores.
+
+Targets: accessibility 100, best practices >= 95, SEO >= 95, performance >= 90.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PAGES = ["", "kurser/", "kurser/fem-veje-til-et-godt-liv/"]
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+         "--disable-component-update --disable-sync --no-first-run")
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def main() -> int:
+    site = REPO / "site"
+    handler = functools.partial(_Quiet, directory=str(site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{httpd.server_address[1]}"
+    print(f"{'page':<40} " + " ".join(f"{c:>15}" for c in CATEGORIES))
+    failed = False
+    try:
+        for path in PAGES:
+            with tempfile.TemporaryDirectory() as scratch:
+                report = Path(scratch) / "report.json"
+                subprocess.run(
+                    ["npx", "--yes", "lighthouse@13.5.0", f"{origin}/{path}",
+                     f"--chrome-path={shutil.which('chromium')}", f"--chrome-flags={FLAGS}",
+                     "--form-factor=mobile", "--only-categories=" + ",".join(CATEGORIES),
+                     "--output=json", f"--output-path={report}", "--quiet"],
+                    check=True, timeout=600)
+                data = json.loads(report.read_text(encoding="utf-8"))
+            scores = {c: round(data["categories"][c]["score"] * 100) for c in CATEGORIES}
+            print(f"/{path:<39} " + " ".join(f"{scores[c]:>15}" for c in CATEGORIES))
+            failed |= scores["accessibility"] < 100 or scores["best-practices"] < 95 \
+                or scores["seo"] < 95 or scores["performance"] < 90
+    finally:
+        httpd.shutdown()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
