@@ -7,7 +7,8 @@ the `catalogue` command. One MkDocs event per step:
                      (in memory; the source tree is untouched)
     on_env           give the theme's templates the Danish strings
     on_page_content  render a generated page from its template in site_templates/pages/
-    on_post_page     drop Material's `autocomplete` from its checkbox toggles (invalid HTML)
+    on_post_page     mend two things in Material's markup: `autocomplete` on checkboxes
+                     (invalid HTML) and its unnamed search dialog
 """
 
 from __future__ import annotations
@@ -168,12 +169,18 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         files.append(file)
 
     def on_post_page(self, output, page, config):
-        # Material writes autocomplete="off" on the checkboxes behind its drawer and search;
-        # HTML allows the attribute on text-like inputs only, and browsers ignore it there.
-        return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", output)
+        return self._mend_material(output)
 
     def on_post_template(self, output_content, template_name, config):
-        return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", output_content)  # 404.html, as above
+        return self._mend_material(output_content)  # 404.html
+
+    def _mend_material(self, html: str) -> str:
+        # Material writes autocomplete="off" on the checkboxes behind its drawer and search
+        # (HTML allows it on text-like inputs only), and leaves its search dialog unnamed.
+        html = _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
+        label = self.env.globals["t"].site.search_label
+        return html.replace('data-md-component="search" role="dialog">',
+                            f'data-md-component="search" role="dialog" aria-label="{label}">', 1)
 
     def on_env(self, env, config, files):
         env.globals["t"] = self.env.globals["t"]
