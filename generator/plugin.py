@@ -38,6 +38,9 @@ from .structured import course_jsonld
 from .templating import make_environment
 
 BRAND_ASSETS = "assets/brand/"
+# Hand-written pages that end with something made from the catalogue.
+APPENDICES = {"om.md": "partials/schools.html",  # the schools and their contact
+              "tilgaengelighed.md": "partials/accessibility_contact.html"}  # whom to tell
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*type="checkbox"[^>]*?)\s+autocomplete="[^"]*"')
 
 # `catalogue build` has already read and reported the catalogue; it leaves the result here so
@@ -216,9 +219,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             return self.env.get_template(spec.template).render(**common, **spec.context, body=body)
         if spec is not None:
             return self.env.get_template(spec.template).render(**common, **spec.context)
-        if page.file.src_uri == "om.md":  # the hand-written about page ends with the schools
-            return html + self.env.get_template("partials/schools.html").render(**common)
-        if page.file.src_uri == "tilgaengelighed.md":  # and the statement with whom to tell
-            return html + self.env.get_template("partials/accessibility_contact.html").render(
-                **common)
+        appendix = APPENDICES.get(page.file.src_uri)
+        if appendix:
+            return html + self.env.get_template(appendix).render(**common)
         return html

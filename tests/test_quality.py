@@ -6,32 +6,26 @@ The tools come from `make test`: Debian's chromium, and axe-core and vnu-jar fro
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import json
 import re
-import shutil
 import subprocess
-import threading
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from generator.catalogue import read_catalogue
 from generator.select import Selection
 
-from conftest import BRANDS, REPO, TODAY_DEMO
+from conftest import BRANDS, REPO, TODAY_DEMO, serve
 
 NODE = REPO / "node_modules"
 AXE = NODE / "axe-core" / "axe.min.js"
 VNU = NODE / "vnu-jar" / "build" / "dist" / "vnu.jar"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def _tool(path: Path) -> Path:
@@ -183,32 +177,10 @@ def test_pages_have_one_h1_no_skipped_levels_danish_and_a_naming_title(all_sites
 
 # --- in the browser -----------------------------------------------------------------------
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def servers(all_sites: Path):
-    started = {}
-    for brand in BRANDS:
-        handler = functools.partial(_Quiet, directory=str(all_sites / brand))
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        started[brand] = (httpd, f"http://127.0.0.1:{httpd.server_address[1]}")
-    yield {brand: url for brand, (_, url) in started.items()}
-    for httpd, _ in started.values():
-        httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = shutil.which("chromium")
-    assert chromium, "Debian's chromium is missing: `make test` installs it"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
-        yield browser
-        browser.close()
+    with contextlib.ExitStack() as stack:
+        yield {brand: stack.enter_context(serve(all_sites / brand)) for brand in BRANDS}
 
 
 @pytest.mark.parametrize("brand", BRANDS)
