@@ -318,10 +318,6 @@ class Catalogue:
     guides: Mapping[str, Guide] = field(default_factory=dict)
     brands: Mapping[str, Brand] = field(default_factory=dict)
 
-    def consented_teachers(self, today: dt.date) -> list[Teacher]:
-        """Teachers who may be shown by name, in id order."""
-        return [t for t in self.teachers.values() if t.visibility(today) is not Visibility.ROLE]
-
     def team(self, offering: Offering) -> tuple[Teacher, ...]:
         return tuple(self.teachers[i] for i in offering.teacher_ids if i in self.teachers)
 

@@ -77,9 +77,6 @@ class Links:
     def to(self, target: str) -> str:
         return self.prefix + target if self.prefix or target else "./"
 
-    def home(self):
-        return self.to("")
-
     def courses(self):
         return self.to("kurser/")
 
