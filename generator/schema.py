@@ -26,6 +26,12 @@ PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".webp")
 IMAGE_TYPES = PHOTO_TYPES + (".svg",)
 PAPER = ("a4", "a5-booklet")
 
+# The Danish words a coordinator may write for a status, and what they mean.
+DANISH_VALUES = {"åben": "open", "aaben": "open", "ledig": "open", "ledige pladser": "open",
+                 "få pladser": "few-places", "faa pladser": "few-places", "fuldt": "full",
+                 "fuld": "full", "venteliste": "waitlist", "aflyst": "cancelled",
+                 "udsat": "postponed"}
+
 # Keys a well-meaning coordinator might add to a teacher file. They are unknown keys like any
 # other, but the hint says why they must never exist.
 HEALTH_KEYS = {"diagnose", "diagnoser", "diagnosis", "diagnoses", "sygdom", "medicin",
@@ -286,7 +292,8 @@ class Converter:
         if kind == "enum":
             if text in spec.choices:
                 return text
-            guess = nearest(text, spec.choices)
+            guess = DANISH_VALUES.get(text.strip().lower())
+            guess = guess if guess in spec.choices else nearest(text, spec.choices)
             self.report("S103", pos, value=text, field=label, allowed=", ".join(spec.choices),
                         hint=f"Mente du '{guess}'?" if guess else "")
             return None

@@ -266,6 +266,12 @@ def test_cancelled_offerings_do_not_double_book(mini: Path):
     assert not [d for d in _codes(mini, TODAY) if d.code == "B501"]
 
 
+def test_danish_status_words_get_their_value_as_hint(mini: Path):
+    _apply(mini, B, ("status: full", "status: fuldt"))
+    found = [d for d in _codes(mini, TODAY) if d.code == "S103"]
+    assert found and found[0].hint == "Mente du 'full'?"
+
+
 def test_health_keys_get_a_privacy_hint(mini: Path):
     _apply(mini, PEER_P, ("title: Peer-underviser", "title: Peer-underviser\ndiagnose: x"))
     found = [d for d in _codes(mini, TODAY) if d.code == "S104"]
