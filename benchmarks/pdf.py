@@ -17,8 +17,8 @@ sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
 
 from generator.catalogue import read_catalogue  # noqa: E402
-from generator.pages import Site  # noqa: E402
-from generator.print import Printer  # noqa: E402
+from generator.render import Site  # noqa: E402
+from generator.render.print import Printer  # noqa: E402
 from generator.select import Selection  # noqa: E402
 
 TODAY = dt.date(2026, 11, 22)

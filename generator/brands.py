@@ -8,7 +8,7 @@ from pathlib import Path
 from . import diagnostics as diag
 from .catalogue import BRAND_FILE, assemble, check_file
 from .model import Brand
-from .pages import Site
+from .render import Site
 
 
 class BrandError(Exception):

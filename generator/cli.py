@@ -160,7 +160,7 @@ def cmd_schema(args) -> int:
 
 def cmd_export(args) -> int:
     from .brands import BrandError, site_for_build
-    from .opendata import PackageInvalid, write_package
+    from .render.opendata import PackageInvalid, write_package
     from .select import Selection
 
     root = find_root(Path.cwd())

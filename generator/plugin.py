@@ -3,12 +3,18 @@ the `catalogue` command. One MkDocs event per step:
 
     on_config        where the catalogue is; the site's name and address
     on_pre_build     read and check the catalogue; stop on any error, with the same messages
-    on_files         render the PDFs and the open data, then add the generated pages and files
-                     (in memory; the source tree is untouched)
-    on_env           give the theme's templates the Danish strings
+    on_files         run the renderers (render.RENDERERS: print, pages, calendars, structured,
+                     open data) and add their pages and files (in memory; the sources are untouched)
+    on_page_markdown give MkDocs the page's title and description as escaped text
+    on_env           turn on autoescape in the theme's templates; give them the Danish strings
     on_page_content  render a generated page from its template in site_templates/pages/
+    on_page_context  mark the page's rendered HTML as safe for the autoescaping theme
     on_post_page     mend two things in Material's markup: `autocomplete` on checkboxes
                      (invalid HTML) and its unnamed search dialog
+    on_post_template the same for 404.html, which is not a page
+
+Every value from the catalogue reaches MkDocs and Material as text: the theme's environment
+escapes whatever it prints, and only HTML our own autoescaped templates made is marked safe.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import re
 from pathlib import Path
 
 import yaml
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -30,14 +36,11 @@ from .brands import BrandError, read_brand, site_for
 from .catalogue import Result, find_root, read_catalogue
 from .dates import resolve_today
 from .guides import render_body
-from .pages import Download, Links, Page, Site, pdf_path, plan_assets, plan_pages
-from .opendata import PackageInvalid, package_files, validate_files
-from .print import Printer, human_size
+from .render import RENDERERS, Asset, Build, Page, Site, human_size, structured
+from .render.opendata import PackageInvalid
+from .render.pages import Links, brand_asset
 from .select import Selection
-from .structured import course_jsonld
 from .templating import make_environment
-
-BRAND_ASSETS = "assets/brand/"
 # Hand-written pages that end with something made from the catalogue.
 APPENDICES = {"om.md": "partials/schools.html",  # the schools and their contact
               "tilgaengelighed.md": "partials/accessibility_contact.html"}  # whom to tell
@@ -77,8 +80,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             config.site_name = self.site.name
             config.site_url = self.site.url
             config.theme["language"] = self.site.language
-            config.theme["logo"] = BRAND_ASSETS + "logo" + self.site.logo.suffix
-            config.theme["favicon"] = BRAND_ASSETS + "favicon" + self.site.favicon.suffix
+            config.theme["logo"] = brand_asset("logo", self.site.logo)
+            config.theme["favicon"] = brand_asset("favicon", self.site.favicon)
         else:
             url = config.site_url or ""
             self.site = Site(config.site_name, url if not url or url.endswith("/") else url + "/",
@@ -113,55 +116,47 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_files(self, files, config):
         self.cards: dict[tuple, Markup] = {}
         self.pages: dict[str, Page] = {}
-        downloads, catalogue_size = self._print(files, config)
-        self._open_data(files, config)
-        for page in plan_pages(self.selection, self.site.name, downloads, catalogue_size):
-            meta = {"title": page.title}
-            if page.description:
-                meta["description"] = page.description
-            if not page.searchable:
-                meta["search"] = {"exclude": True}
-            front = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
-            # MkDocs renders the whole nav into every page: with every course in it, the build
-            # grows with the square of the catalogue. Only index pages may join the nav.
-            inclusion = InclusionLevel.UNDEFINED if page.path.endswith("index.md") \
-                else InclusionLevel.NOT_IN_NAV
-            self._add(files, File.generated(config, page.path, content=front, inclusion=inclusion))
-            self.pages[page.path] = page
-        for asset in plan_assets(self.selection, self.site, self.root):
-            if asset.source is not None:
-                self._add(files, File.generated(config, asset.path, abs_src_path=str(asset.source)))
-            else:
-                self._add(files, File.generated(config, asset.path, content=asset.content()))
+        self.assets: dict[str, Asset] = {}
+        self.build = Build(self.selection, self.site, self.root)
+        for renderer in RENDERERS:
+            try:
+                planned = renderer.plan(self.build)
+            except PackageInvalid as error:
+                raise PluginError(f"De åbne data er ikke gyldige (frictionless):\n{error}")
+            for item in planned:
+                if isinstance(item, Page):
+                    self._add(files, self._page_file(config, item))
+                    self.pages[item.path] = item
+                else:
+                    self._add(files, self._asset_file(config, item))
+                    self.assets[item.path] = item
         return files
 
-    def _print(self, files, config):
-        """Render the PDFs first: the pages that offer them show their sizes."""
-        self.printer = Printer(self.root, self.site, self.selection)
-        downloads: dict[str, list[Download]] = {}
-        for guide in self.selection.guides:
-            for paper in guide.formats:
-                path = pdf_path(guide, paper)
-                data = self.printer.guide(guide, paper)
-                self._add(files, File.generated(config, path, content=data))
-                downloads.setdefault(guide.id, []).append(Download(path, paper, human_size(len(data))))
-        data = self.printer.term_catalogue()
-        self._add(files, File.generated(config, "kursuskatalog.pdf", content=data))
-        if self.brand is not None:
-            for name, path in (("logo", self.site.logo), ("favicon", self.site.favicon)):
-                self._add(files, File.generated(config, BRAND_ASSETS + name + path.suffix,
-                                                abs_src_path=str(path)))
-        return downloads, human_size(len(data))
+    @staticmethod
+    def _page_file(config, page: Page) -> File:
+        meta = {"title": page.title}
+        if page.description:
+            meta["description"] = page.description
+        if not page.searchable:
+            meta["search"] = {"exclude": True}
+        front = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
+        # MkDocs renders the whole nav into every page: with every course in it, the build
+        # grows with the square of the catalogue. Only index pages may join the nav.
+        inclusion = InclusionLevel.UNDEFINED if page.path.endswith("index.md") \
+            else InclusionLevel.NOT_IN_NAV
+        return File.generated(config, page.path, content=front, inclusion=inclusion)
 
-    def _open_data(self, files, config) -> None:
-        """The Data Package, validated with frictionless; an invalid one stops the build."""
-        package = package_files(self.selection, self.site)
-        try:
-            validate_files(package)
-        except PackageInvalid as error:
-            raise PluginError(f"De åbne data er ikke gyldige (frictionless):\n{error}")
-        for name, data in package.items():
-            self._add(files, File.generated(config, f"data/{name}", content=data))
+    @staticmethod
+    def _asset_file(config, asset: Asset) -> File:
+        if asset.content is None:
+            return File.generated(config, asset.path, abs_src_path=str(asset.source))
+        return File.generated(config, asset.path, content=asset.read())
+
+    def _size(self, path: str) -> str:
+        """The size of a planned file, as a download link shows it."""
+        asset = self.assets[path]
+        return human_size(len(asset.read()) if asset.content is not None
+                          else asset.source.stat().st_size)
 
     @staticmethod
     def _add(files, file: File) -> None:
@@ -185,18 +180,31 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return html.replace('data-md-component="search" role="dialog">',
                             f'data-md-component="search" role="dialog" aria-label="{label}">', 1)
 
+    def on_page_markdown(self, markdown, page, config, files):
+        # Material prints the title and description as they are, and so does the search index;
+        # as escaped Markup they are text everywhere, and `| e` in a template keeps them so.
+        for key in ("title", "description"):
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = escape(page.meta[key])
+        return markdown
+
     def on_env(self, env, config, files):
+        # MkDocs makes the theme's environment without autoescape. With it, nothing a template
+        # prints from the catalogue can become markup; what is HTML on purpose is Markup.
+        env.autoescape = True
         env.globals["t"] = self.env.globals["t"]
         env.globals["catalogue_site"] = self.site
         env.globals["catalogue_jsonld"] = self._jsonld
         return env
 
+    def on_page_context(self, context, page, config, nav):
+        page.content = Markup(page.content or "")
+        return context
+
     def _jsonld(self, page) -> Markup:
         """Structured data for the page's <head> (main.html asks); empty for most pages."""
         spec = self.pages.get(page.file.src_uri) if page and page.file else None
-        if spec is None or "course" not in spec.context or spec.template != "course.html":
-            return Markup("")
-        return Markup(course_jsonld(self.selection, spec.context["course"], self.site))
+        return structured.head(self.build, spec)
 
     def on_page_content(self, html, page, config, files):
         spec = self.pages.get(page.file.src_uri)
@@ -208,7 +216,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         sel = self.selection
         links = Links(page.url)
         common = {"sel": sel, "site": self.site, "links": links, "page": page,
-                  "card": lambda course, heading="h3": self._card(links, course, heading)}
+                  "card": lambda course, heading="h3": self._card(links, course, heading),
+                  "size": self._size}
         if spec is not None and spec.template == "guide.html":
             guide = spec.context["guide"]
             body = render_body(guide.body, lambda name, argument: self.env.get_template(

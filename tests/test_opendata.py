@@ -11,8 +11,8 @@ import pytest
 from frictionless import validate
 
 from generator.catalogue import read_catalogue
-from generator.opendata import PackageInvalid, package_files, validate_files
-from generator.pages import Site
+from generator.render.opendata import PackageInvalid, package_files, validate_files
+from generator.render import Site
 from generator.select import Selection
 
 from conftest import REPO, TODAY, TODAY_DEMO, run

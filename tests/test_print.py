@@ -10,8 +10,8 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from generator.catalogue import read_catalogue
-from generator.pages import Site
-from generator.print import Printer
+from generator.render import Site
+from generator.render.print import Printer
 from generator.select import Selection
 from generator.templating import danish_date
 

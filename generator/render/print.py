@@ -1,4 +1,4 @@
-"""Render, part 4: PDFs of the guides and of the term catalogue, with WeasyPrint.
+"""Print: PDFs of the guides and of the term catalogue, with WeasyPrint.
 
 The print templates (site_templates/print/) are Jinja2 HTML with print CSS, from the same
 model, strings and shortcode partials as the site. A PDF is a function of its HTML, the print
@@ -16,10 +16,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .guides import render_body
-from .pages import Site
-from .select import Selection
-from .templating import TEMPLATES, make_environment
+from ..guides import render_body
+from ..select import Selection
+from ..templating import TEMPLATES, make_environment
+from . import CATALOGUE_PDF, Asset, Build, Site, pdf_path
 
 PRINT = TEMPLATES / "print"
 FONTS = TEMPLATES / "fonts"
@@ -134,9 +134,10 @@ def _data_uri(path: Path) -> str:
     return f"data:{_TYPES.get(path.suffix.lower(), 'application/octet-stream')};base64,{encoded}"
 
 
-def human_size(size: int) -> str:
-    """'312 kB' in Danish style."""
-    if size < 1_000_000:
-        return f"{max(1, round(size / 1000))} kB"
-    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
-
+def plan(build: Build) -> list[Asset]:
+    """Every guide in each of its paper formats, and the term catalogue."""
+    printer = Printer(build.root, build.site, build.selection)
+    assets = [Asset(pdf_path(guide, paper), printer.guide(guide, paper))
+              for guide in build.selection.guides for paper in guide.formats]
+    assets.append(Asset(CATALOGUE_PDF, printer.term_catalogue()))
+    return assets

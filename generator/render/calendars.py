@@ -1,4 +1,5 @@
-"""Render, part 2: calendars (RFC 5545) made with the icalendar library.
+"""Calendars: .ics files (RFC 5545) made with the icalendar library, which escapes every text
+value (commas, semicolons, backslashes, newlines) and folds long lines.
 
 Times are local Danish time with a VTIMEZONE for Europe/Copenhagen. UIDs are built from ids
 that do not change between builds, so a subscribed calendar updates events instead of adding
@@ -12,8 +13,9 @@ import functools
 
 import icalendar
 
-from .dates import COPENHAGEN
-from .templating import strings
+from ..dates import COPENHAGEN
+from ..templating import strings
+from . import Asset, Build, feed_path, offering_ics_path
 
 PRODID = "-//Recoveryskolerne//Kursuskatalog//DA"
 
@@ -104,3 +106,19 @@ class Calendars:
     def feed(self, dated, name: str) -> bytes:
         """A subscribable feed of upcoming sessions (cancelled ones included, marked so)."""
         return self._file(name, [self._event(d.course, d.offering, d.index) for d in dated])
+
+
+def plan(build: Build) -> list[Asset]:
+    """The feed of the whole build, one per school, and one file per upcoming offering."""
+    sel, site = build.selection, build.site
+    calendars = Calendars(sel, site)
+    assets = [Asset(feed_path(), lambda: calendars.feed(sel.upcoming_sessions, site.name))]
+    for school in sel.schools:
+        dated = tuple(d for d in sel.upcoming_sessions if d.course.school_id == school.id)
+        assets.append(Asset(feed_path(school.id),
+                            lambda d=dated, s=school: calendars.feed(d, s.name)))
+    for course in sel.courses:
+        for offering in sel.upcoming(course):
+            assets.append(Asset(offering_ics_path(course, offering),
+                                lambda c=course, o=offering: calendars.offering(c, o)))
+    return assets

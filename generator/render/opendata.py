@@ -1,6 +1,6 @@
-"""Render, part 5: open data. The build's selection as a Frictionless Data Package: CSV
-resources with Table Schemas (types, constraints, primary and foreign keys), validated with
-frictionless before it is published.
+"""Open data: the build's selection as a Frictionless Data Package: CSV resources with Table
+Schemas (types, constraints, primary and foreign keys), validated with frictionless before it
+is published, and the page that describes it.
 
 Teachers are published with consented, public fields only: a teacher without consent is not
 in `teachers`, and offerings carry only the roles of their team ("peer professional").
@@ -14,10 +14,11 @@ import io
 import json
 from pathlib import Path
 
-from .ids import ID_PATTERN, make_id
-from .pages import Site
-from .schema import AUDIENCES, FORMATS, ROLES, STATUSES
-from .select import Selection
+from ..ids import ID_PATTERN, make_id
+from ..schema import AUDIENCES, FORMATS, ROLES, STATUSES
+from ..select import Selection
+from ..templating import strings
+from . import Asset, Build, Page, Site
 
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
@@ -311,3 +312,13 @@ def write_package(selection: Selection, site: Site, out: Path) -> list[Path]:
         (out / name).write_bytes(data)
         written.append(out / name)
     return written
+
+
+def plan(build: Build) -> list[Page | Asset]:
+    """data/<name>.csv, data/datapackage.json and the page about them; raises PackageInvalid."""
+    files = package_files(build.selection, build.site)
+    validate_files(files)
+    t = strings()["opendata"]
+    return [Page("data/index.md", "opendata.html", t["title"], t["lead"],
+                 {"schemas": SCHEMAS, "titles": TITLES}),
+            *(Asset(f"data/{name}", data) for name, data in files.items())]

@@ -1,17 +1,25 @@
-"""Render, part 3: schema.org structured data (JSON-LD) for course pages.
+"""Structured data: schema.org JSON-LD in the <head> of course pages.
 
 Only what the page itself shows goes in: teachers appear by the name their consent allows, and
-an unconsented teacher not at all.
+an unconsented teacher not at all. The JSON sits inside a <script> element, where HTML ends the
+element at "</script" and starts comments at "<!--"; `script_json` writes <, > and & (and
+U+2028 and U+2029, line ends to older JavaScript parsers) as JSON unicode escapes, which read
+back as the same characters, so no text from the catalogue can leave the element.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
-import datetime as dt
+from markupsafe import Markup
 
-from .dates import COPENHAGEN
-from .templating import strings
+from ..dates import COPENHAGEN
+from ..templating import strings
+from . import Build, Page
+
+_SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
+                ord("\u2028"): "\\u2028", ord("\u2029"): "\\u2029"}
 
 
 def _place(venue) -> dict:
@@ -93,5 +101,21 @@ def course_jsonld(selection, course, site) -> str:
         instances.append(instance)
     if instances:
         data["hasCourseInstance"] = instances
-    # "</" inside a <script> element would end it early.
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False).replace("</", "<\\/")
+    return script_json(data)
+
+
+def script_json(data) -> Markup:
+    """JSON that is safe as the content of a <script> element."""
+    return Markup(json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_SAFE))
+
+
+def plan(build: Build) -> list:
+    """JSON-LD has no files of its own; `head` gives each page its block."""
+    return []
+
+
+def head(build: Build, page: Page | None) -> Markup:
+    """The JSON-LD for a page's <head>: course pages describe their course, others nothing."""
+    if page is None or page.template != "course.html":
+        return Markup("")
+    return course_jsonld(build.selection, page.context["course"], build.site)

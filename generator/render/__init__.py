@@ -1,0 +1,117 @@
+"""Render: the five outputs of one build, each a plan of pages and files.
+
+Every renderer module offers `plan(build) -> list[Page | Asset]` and owns the one way its format
+is serialised, which is also where its escaping lives:
+
+    print       PDFs of the guides and the term catalogue   Jinja2 (autoescape) → WeasyPrint
+    pages       HTML pages, photos and the brand's icons      Jinja2 (autoescape) → MkDocs + Material
+    calendars   .ics files and feeds                          icalendar (RFC 5545 escaping)
+    structured  schema.org JSON-LD in the course pages        json, with <, >, & and U+2028/9 escaped
+    opendata    the Frictionless Data Package                 csv, formula cells neutralised
+
+`RENDERERS` lists them in build order: print first, because the pages that offer the PDFs show
+their sizes. Siblings import only this package's root, never each other, so the import graph
+stays one-way: model → select → render/* → plugin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from ..select import Selection
+
+
+@dataclass(frozen=True)
+class Site:
+    """The build as a whole: name, address, logo and colours. Every output reads these from
+    here and nowhere else (a brand sets them)."""
+
+    name: str
+    url: str = ""  # absolute, with a trailing slash; empty when unknown
+    description: str = ""
+    logo: Path | None = None  # SVG or PNG
+    primary: str = "#0b5560"
+    accent: str = "#8a3b12"
+    favicon: Path | None = None
+    municipality: str = ""
+    contact: Any = None  # model.Contact of whoever runs this build
+    footer: str = ""
+    language: str = "da"
+    privacy_url: str | None = None  # the brand's own pages, if it has them
+    accessibility_url: str | None = None
+    brand_id: str | None = None
+
+    def absolute(self, path: str) -> str | None:
+        return self.url + path if self.url else None
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).hostname or "recoveryskole.invalid"
+
+
+@dataclass(frozen=True)
+class Build:
+    """What every renderer is given: the selection, the site, and where the sources are."""
+
+    selection: Selection
+    site: Site
+    root: Path
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # source path for MkDocs, e.g. "kurser/fem-veje.md" -> /kurser/fem-veje/
+    template: str  # in site_templates/pages/
+    title: str
+    description: str = ""
+    context: dict[str, Any] = field(default_factory=dict, compare=False)
+    searchable: bool = True  # filtered views repeat other pages; search finds the originals
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file that is not a page: bytes made now or when asked for, or a file copied as is."""
+
+    path: str
+    content: bytes | Callable[[], bytes] | None = None
+    source: Path | None = None
+
+    def read(self) -> bytes:
+        if callable(self.content):
+            return self.content()
+        return self.content if self.content is not None else self.source.read_bytes()
+
+
+# --- paths more than one renderer needs ------------------------------------------------------
+
+def pdf_path(guide, paper: str) -> str:
+    """A4 (or the only format) at /materialer/<guide>.pdf; the A5 booklet beside it."""
+    first = "a4" if "a4" in guide.formats else guide.formats[0]
+    return f"materialer/{guide.id}.pdf" if paper == first else f"materialer/{guide.id}-a5.pdf"
+
+
+CATALOGUE_PDF = "kursuskatalog.pdf"
+
+
+def offering_ics_path(course, offering) -> str:
+    return f"kurser/{course.id}/{offering.key}.ics"
+
+
+def feed_path(school_id: str | None = None) -> str:
+    return f"kalender/{school_id}.ics" if school_id else "kalender.ics"
+
+
+def human_size(size: int) -> str:
+    """'312 kB' in Danish style."""
+    if size < 1_000_000:
+        return f"{max(1, round(size / 1000))} kB"
+    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
+
+
+# The renderers import the names above, so they are imported after them.
+from . import calendars, opendata, pages, print, structured  # noqa: E402
+
+RENDERERS = (print, pages, calendars, structured, opendata)
