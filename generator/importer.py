@@ -27,6 +27,7 @@ from . import diagnostics as diag
 from .catalogue import SOURCE_DIRS, read_catalogue
 from .diagnostics import Diagnostic, Pos, problem
 from .ids import nearest
+from .render.opendata import FORMULA_START
 
 SHEET_SCHEMA = Path(__file__).resolve().parent / "data" / "offerings-sheet.schema.json"
 COLUMNS = ["course", "offering", "date", "start", "end", "venue", "teachers", "capacity",
@@ -61,7 +62,17 @@ def read_sheet(path: Path, name: str) -> tuple[list[dict], list[Diagnostic]]:
     if problems:
         return [], problems
     with Resource(path=path.name, basepath=str(path.parent), schema=schema) as table:
-        return [dict(row) | {"_row": row.row_number} for row in table.row_stream], []
+        rows = [dict(row) | {"_row": row.row_number} for row in table.row_stream]
+    # A cell that a spreadsheet would run as a formula is never taken into a course file.
+    for row in rows:
+        for column in COLUMNS:
+            value = row.get(column)
+            if isinstance(value, str) and value.startswith(FORMULA_START):
+                problems.append(problem(
+                    "I001", Pos(name, row["_row"], COLUMNS.index(column) + 1), column=column,
+                    what=f"'{value}' ligner en regnearksformel",
+                    hint="Skriv værdien uden =, +, -, @ eller tabulator foran."))
+    return ([], problems) if problems else (rows, [])
 
 
 def _translate(error, name: str, schema) -> Diagnostic:

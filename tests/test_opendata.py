@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -15,7 +16,7 @@ from generator.render.opendata import PackageInvalid, package_files, validate_fi
 from generator.render import Site
 from generator.select import Selection
 
-from conftest import REPO, TODAY, TODAY_DEMO, run
+from conftest import MINI, REPO, TODAY, TODAY_DEMO, run
 
 RESOURCES = {"courses", "offerings", "sessions", "teachers", "venues", "schools", "themes"}
 
@@ -168,3 +169,34 @@ def test_wrong_columns_and_uneven_offerings_are_named(mini: Path):
     assert done.returncode == 1
     assert "hold.csv:3:8: fejl I005: Kolonne 'capacity' er '10' her, men '12'" in done.stderr
     assert _sources(mini) == before
+
+
+FORMULAS = ['=HYPERLINK("https://example.org","klik")', "+45 00 00 00 00", "-2+3", "@SUM(1)",
+            "\tindrykket", "\rlinje"]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_a_text_cell_a_spreadsheet_would_run_is_neutralised(text: str):
+    catalogue = read_catalogue(MINI, TODAY, use_cache=False).catalogue
+    course = catalogue.courses["kursus-a"]
+    changed = dataclasses.replace(course, summary=text)
+    courses = dict(catalogue.courses) | {course.id: changed}
+    catalogue = dataclasses.replace(catalogue, courses=courses)
+    files = package_files(Selection(catalogue, TODAY), Site("Test"))
+    validate_files(files)  # still a valid package
+    row = next(r for r in _csv(files["courses.csv"]) if r["id"] == "kursus-a")
+    assert row["summary"] == "'" + text
+    for name, data in files.items():
+        if name.endswith(".csv"):
+            for cells in csv.reader(io.StringIO(data.decode("utf-8"))):
+                assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+                               for cell in cells), (name, cells)
+
+
+def test_import_refuses_a_cell_that_looks_like_a_formula(mini: Path):
+    before = (mini / "courses" / "kursus-a.yaml").read_text(encoding="utf-8")
+    sheet = _sheet(mini, "kursus-a,sommer,2027-06-02,10:00,13:00,haven,=cmd|' /C calc'!A0,10,open\n")
+    done = run(["import", "offerings", str(sheet)], mini)
+    assert done.returncode == 1, done.stdout
+    assert "fejl I001" in done.stderr and "regnearksformel" in done.stderr
+    assert (mini / "courses" / "kursus-a.yaml").read_text(encoding="utf-8") == before

@@ -215,6 +215,16 @@ def rows(selection: Selection, site: Site) -> dict[str, list[dict]]:
     return tables
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection). OWASP's
+# advice: prefix such a cell with a single quote, which spreadsheets show as text. Typed cells
+# (dates, times, numbers, booleans) and ids never start with them, so only text is changed.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -224,7 +234,7 @@ def _cell(value) -> str:
         return value.strftime("%H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return neutralise(str(value))
 
 
 def to_csv(name: str, table: list[dict]) -> bytes:
@@ -246,7 +256,9 @@ def descriptor(selection: Selection, site: Site) -> dict:
         "title": f"{site.name}: kursuskatalog",
         "description": ("Kurser, hold og undervisningsgange fra recoveryskolernes katalog: "
                         "gratis kurser om recovery og mental sundhed, åbne for alle. "
-                        "Undervisere vises kun med deres samtykke."),
+                        "Undervisere vises kun med deres samtykke. En tekst, der begynder med "
+                        "=, +, -, @, tabulator eller linjeskift, har en ' foran, så et regneark "
+                        "ikke læser den som en formel."),
         "licenses": [LICENSE],
         "contributors": [publisher],
         "created": dt.datetime.combine(selection.today, dt.time(), dt.timezone.utc)
