@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from fontTools.pens.recordingPen import DecomposingRecordingPen
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from generator.catalogue import read_catalogue
@@ -55,6 +59,53 @@ def _pdfs(built: Path) -> list[Path]:
     return sorted((built / "materialer").glob("*.pdf")) + [built / "kursuskatalog.pdf"]
 
 
+def _embedded_fonts(reader: PdfReader) -> dict[str, tuple[TTFont, dict[str, int]]]:
+    """Each embedded font subset by its PDF name, with the glyph id the PDF draws for each
+    character (read back from its ToUnicode map), so a test sees the glyph actually printed."""
+    fonts = {}
+    for page in reader.pages:
+        for ref in page.get("/Resources", {}).get("/Font", {}).values():
+            font = ref.get_object()
+            name = str(font["/BaseFont"])
+            if name in fonts or "/DescendantFonts" not in font:
+                continue
+            cid_font = font["/DescendantFonts"][0].get_object()
+            assert cid_font.get("/CIDToGIDMap") == "/Identity", name  # so a CID is a glyph id
+            data = cid_font["/FontDescriptor"]["/FontFile2"].get_object().get_data()
+            cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+            glyphs = {}
+            for cid, text in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", cmap):
+                if len(text) == 4:  # one UTF-16 unit: one character
+                    glyphs[chr(int(text, 16))] = int(cid, 16)
+            fonts[name] = (TTFont(io.BytesIO(data)), glyphs)
+    return fonts
+
+
+def _contours(font: TTFont, gid: int) -> list[tuple[float, float, float, float]]:
+    """The bounding box of each closed contour of a glyph, components drawn in."""
+    glyph_set = font.getGlyphSet()
+    pen = DecomposingRecordingPen(glyph_set)
+    glyph_set[font.getGlyphOrder()[gid]].draw(pen)
+    boxes, points = [], []
+    for op, args in pen.value:
+        points.extend(args)
+        if op in ("closePath", "endPath"):
+            xs, ys = [x for x, _ in points], [y for _, y in points]
+            boxes.append((min(xs), min(ys), max(xs), max(ys)))
+            points = []
+    return boxes
+
+
+def _is_plain_ring(contours: list[tuple[float, float, float, float]]) -> bool:
+    """An outline and one counter inside it, as in O: a slash or a dot through the counter
+    (a slashed or dotted zero, or Ø) splits it or adds a contour."""
+    if len(contours) != 2:
+        return False
+    outer, inner = sorted(contours, key=lambda box: (box[2] - box[0]) * (box[3] - box[1]))[::-1]
+    return outer[0] < inner[0] and outer[1] < inner[1] and inner[2] < outer[2] \
+        and inner[3] < outer[3]
+
+
 def test_every_guide_has_a_page_and_pdfs(built: Path, sel: Selection):
     assert len(sel.guides) >= 3
     for guide in sel.guides:
@@ -77,6 +128,23 @@ def test_pdfs_are_tagged_danish_and_titled(built: Path):
         fonts = {str(font) for page in reader.pages
                  for font in page.get("/Resources", {}).get("/Font", {}).values()}
         assert fonts, path.name
+
+
+def test_no_printed_zero_can_be_read_as_the_letter_oe(built: Path):
+    """ "2027" and "8900" must not read as "2Ø27" and "89ØØ": the zero each embedded font draws
+    is a plain ring, while that font's Ø is not (so the check tells the two apart)."""
+    embedded = [(path.name, name, font, glyphs) for path in _pdfs(built)
+                for name, (font, glyphs) in _embedded_fonts(PdfReader(path)).items()]
+    zeros = set()
+    for pdf, name, font, glyphs in embedded:
+        if "0" in glyphs:
+            assert _is_plain_ring(_contours(font, glyphs["0"])), (pdf, name)
+            zeros.add(name.split("+")[-1])
+        if "Ø" in glyphs:
+            assert not _is_plain_ring(_contours(font, glyphs["Ø"])), (pdf, name)
+    assert {"Andika", "Andika-Bold"} <= zeros
+    # The @font-face rules took: no text fell back to a system font.
+    assert all("Andika" in name for _, name, _, _ in embedded)
 
 
 def test_pdf_links_are_clickable(built: Path):
