@@ -220,6 +220,29 @@ class Session(Located):
 TAKES_PLACE = frozenset({"open", "few-places", "full", "waitlist"})
 
 
+class Availability(enum.Enum):
+    """What a citizen can do about an offering on a given day: the status the site shows.
+
+    The coordinator's `status` is one input; the sign-up dates and the day decide the rest, so
+    the site never says "Ledige pladser" where nobody can sign up.
+    """
+
+    CANCELLED = "cancelled"
+    POSTPONED = "postponed"
+    PAST = "past"
+    DROP_IN = "drop-in"  # no sign-up: just come
+    NOT_YET = "not-yet"  # sign-up opens later
+    CLOSED = "closed"  # the deadline has passed
+    STARTED = "started"  # under way, and no deadline says one may still join
+    FULL = "full"  # full: the waiting list is what is left
+    FEW = "few-places"
+    OPEN = "open"
+
+    @property
+    def can_sign_up(self) -> bool:
+        return self in (Availability.OPEN, Availability.FEW, Availability.FULL)
+
+
 @dataclass(frozen=True)
 class Offering(Located):
     key: str
@@ -250,6 +273,27 @@ class Offering(Located):
 
     def is_past(self, today: dt.date) -> bool:
         return self.last_date < today
+
+    def availability(self, today: dt.date) -> Availability:
+        """The most decisive fact first: cancelled, over, no sign-up, not yet, too late, full."""
+        if self.status == "cancelled":
+            return Availability.CANCELLED
+        if self.status == "postponed":
+            return Availability.POSTPONED
+        if self.is_past(today):
+            return Availability.PAST
+        sign_up = self.registration
+        if not sign_up.required:
+            return Availability.DROP_IN
+        if sign_up.opens is not None and sign_up.opens > today:
+            return Availability.NOT_YET
+        if sign_up.deadline is not None and sign_up.deadline < today:
+            return Availability.CLOSED
+        if sign_up.deadline is None and self.first_date < today:
+            return Availability.STARTED
+        if self.status in ("full", "waitlist"):
+            return Availability.FULL
+        return Availability.FEW if self.status == "few-places" else Availability.OPEN
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from .model import Catalogue, Course, Offering, Session, Teacher, Theme, Venue, Visibility
+from .model import (Availability, Catalogue, Course, Offering, Session, Teacher, Theme, Venue,
+                    Visibility)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,24 @@ class Selection:
 
     def past(self, course: Course) -> tuple[Offering, ...]:
         return tuple(o for o in course.offerings if o.last_date < self.today)
+
+    def headline(self, course: Course) -> Offering | None:
+        """The offering a card puts forward: the first one can sign up for or just come to
+        today, else the first that opens later, else one under way, else the next at all."""
+        states = [(o, o.availability(self.today)) for o in self.upcoming(course)]
+        for wanted in ((Availability.OPEN, Availability.FEW, Availability.FULL,
+                        Availability.DROP_IN),
+                       (Availability.NOT_YET,),
+                       (Availability.CLOSED, Availability.STARTED),
+                       tuple(Availability)):
+            for offering, state in states:
+                if state in wanted:
+                    return offering
+        return None
+
+    def next_date(self, offering: Offering) -> dt.date:
+        """The offering's first session from today on."""
+        return next(s.date for s in offering.sessions if s.date >= self.today)
 
     def next_start(self, course: Course) -> dt.date | None:
         dates = [s.date for o in self.upcoming(course) if o.takes_place

@@ -53,7 +53,8 @@ def _event(selection, course, offering, index: int, session, site) -> icalendar.
         event.add("location", place)
     description = [course.summary]
     if offering.status_note:
-        description.append(f"{t['status'][offering.status]}: {offering.status_note}")
+        state = offering.availability(selection.today).value
+        description.append(f"{t['availability'][state].format(date='')}: {offering.status_note}")
     url = site.absolute(f"kurser/{course.id}/")
     if url:
         event.add("url", url)

@@ -15,6 +15,7 @@ import json
 from markupsafe import Markup
 
 from ..dates import COPENHAGEN
+from ..model import Availability
 from ..templating import strings
 from . import Build, Page
 
@@ -40,6 +41,27 @@ def _organization(school, site) -> dict:
     if school.contact.email:
         organization["email"] = school.contact.email
     return organization
+
+
+# Only what is true on the day of the build: an offering one cannot sign up for today has no
+# availability at all, and the dates say when one could.
+_AVAILABILITY = {Availability.OPEN: "https://schema.org/InStock",
+                 Availability.DROP_IN: "https://schema.org/InStock",
+                 Availability.FEW: "https://schema.org/LimitedAvailability",
+                 Availability.FULL: "https://schema.org/SoldOut"}
+
+
+def _offer(offering, today) -> dict:
+    offer = {"@type": "Offer", "price": 0, "priceCurrency": "DKK"}
+    availability = _AVAILABILITY.get(offering.availability(today))
+    if availability:
+        offer["availability"] = availability
+    if offering.registration.required:
+        if offering.registration.opens:
+            offer["availabilityStarts"] = offering.registration.opens.isoformat()
+        if offering.registration.deadline:
+            offer["availabilityEnds"] = offering.registration.deadline.isoformat()
+    return offer
 
 
 def _iso(day, time) -> str:
@@ -83,10 +105,7 @@ def course_jsonld(selection, course, site) -> str:
             "endDate": _iso(offering.sessions[-1].date, offering.sessions[-1].end),
             "eventStatus": status,
             "isAccessibleForFree": True,
-            "offers": {"@type": "Offer", "price": 0, "priceCurrency": "DKK",
-                       "availability": "https://schema.org/SoldOut"
-                       if offering.status in ("full", "waitlist") else
-                       "https://schema.org/InStock"},
+            "offers": _offer(offering, selection.today),
             "subEvent": [{"@type": "Event", "name": course.title,
                           "startDate": _iso(s.date, s.start), "endDate": _iso(s.date, s.end),
                           "location": _place(venue), "eventStatus": status}
