@@ -104,15 +104,28 @@ def cmd_check(args) -> int:
         print(f"catalogue: findes ikke: {', '.join(str(p) for p in missing)}", file=sys.stderr)
         return 2
     root = find_root(paths[0])
+    # Always the whole catalogue: rules that compare files (double bookings, references) must
+    # see every file. A clash between two files is reported in both, so it shows here whichever
+    # of them is named; any other error elsewhere is counted in the note, as it stops the build.
     result = read_catalogue(root, today)
     if paths == [root]:
-        shown, checked = result.diagnostics, result.files
-    else:
-        shown = [d for d in result.diagnostics
-                 if any(_covers(p, root / d.pos.file) for p in paths)]
-        checked = sum(1 for names in source_files(root).values() for name in names
-                      if any(_covers(p, root / name) for p in paths))
-    print(FORMATS[args.format](shown, checked))
+        print(FORMATS[args.format](result.diagnostics, result.files))
+        return _exit_code(result.diagnostics, args.strict)
+    shown = [d for d in result.diagnostics if any(_covers(p, root / d.pos.file) for p in paths)]
+    checked = sum(1 for names in source_files(root).values() for name in names
+                  if any(_covers(p, root / name) for p in paths))
+    report = FORMATS[args.format](shown, checked)
+    if args.format == "text":  # json and github stay as machines expect them
+        body, _, last = report.rpartition("\n")
+        whole = f"Tjekket mod hele kataloget ({result.files} " \
+                f"{'fil' if result.files == 1 else 'filer'})."
+        named = set(shown)
+        elsewhere, _ = diag.count(d for d in result.diagnostics if d not in named)
+        if elsewhere:  # the catalogue will not build, even if the named files are fine
+            whole += (f" Andre filer har {elsewhere} fejl; kør 'catalogue check' uden filnavn "
+                      f"for at se dem.")
+        report = "\n".join(part for part in (body, whole, last) if part)
+    print(report)
     return _exit_code(shown, args.strict)
 
 

@@ -101,6 +101,8 @@ CODES: dict[str, Rule] = {
                  "overstået (sidste {last}), men status er stadig 'open'.",
                  "Sæt status til 'full', så ingen tror, der er ledige pladser (overståede hold "
                  "vises uden status), eller slet holdet, når det er evalueret."),
+    "T208": Rule(WARNING, "Dato langt ude i fremtiden", "Datoen {date} ligger mere end 18 "
+                 "måneder ude i fremtiden (efter {limit}).", "{hint}"),
     # References: ids that must exist.
     "R301": Rule(ERROR, "Ukendt underviser", "Der findes ingen underviser med id '{value}'.",
                  "{hint}"),
@@ -112,6 +114,8 @@ CODES: dict[str, Rule] = {
                  "{hint}"),
     "R306": Rule(ERROR, "Id bruges to gange", "{kind} '{value}' er allerede defineret i "
                  "{other}.", "Et id skal være unikt i hele kataloget. Giv det ene et andet id."),
+    "R307": Rule(ERROR, "Ukendt lokale", "Stedet '{venue}' har intet lokale, der hedder "
+                 "'{value}'.", "{hint}"),
     # Co-production.
     "C401": Rule(ERROR, "Ingen med erfaringskompetence", "Holdets undervisere ({team}) har "
                  "ingen peer-underviser eller pårørende-underviser.",
@@ -127,9 +131,11 @@ CODES: dict[str, Rule] = {
     # Booking.
     "B501": Rule(ERROR, "Underviser dobbeltbooket", "{teacher} underviser {date} kl. "
                  "{start}-{end} både her og i {other}.",
-                 "Flyt en af undervisningsgangene, eller find en anden underviser."),
-    "B502": Rule(WARNING, "Lokale dobbeltbooket", "{room} er optaget {date} kl. {start}-{end} "
-                 "af {other}.", "Vælg et andet lokale ('room') eller et andet tidspunkt."),
+                 "Flyt en af undervisningsgangene, eller find en anden underviser. Fejlen står "
+                 "ved begge undervisningsgange; ret den ene, så forsvinder begge."),
+    "B502": Rule(ERROR, "Lokale dobbeltbooket", "{room} er optaget {date} kl. {start}-{end} "
+                 "af {other}.", "Vælg et andet lokale ('room') eller et andet tidspunkt. Fejlen "
+                 "står ved begge undervisningsgange; ret den ene, så forsvinder begge."),
     # Offering status and sign-up.
     "O601": Rule(ERROR, "Mangler begrundelse", "Et hold med status '{status}' skal have en "
                  "begrundelse i 'status_note'.",
@@ -163,6 +169,8 @@ CODES: dict[str, Rule] = {
                  "Brug kun links, der starter med https://, mailto: eller tel:."),
     "H804": Rule(ERROR, "Indlejret side", "Teksten indeholder et <{element}>-element.",
                  "Indlejrede sider og objekter er ikke tilladt. Link til indholdet i stedet."),
+    "H805": Rule(ERROR, "Tekst fra skabelonen", "'{field}' indeholder stadig skabelonens "
+                 "tekst: \"{text}\"", "Slet skabelonens tekst, og skriv din egen: {what}"),
     # Guides (Markdown in guides/).
     "G001": Rule(ERROR, "Mangler front matter", "Materialet starter ikke med front matter "
                  "mellem to linjer med ---.",
@@ -212,6 +220,10 @@ CODES: dict[str, Rule] = {
                  "samme id.", "Slet den ene, eller giv den et andet navn."),
     "N001": Rule(ERROR, "Ugyldigt filnavn", "Filnavnet '{value}' er ikke et gyldigt id.",
                  "Omdøb filen til fx '{suggestion}.yaml': små bogstaver, tal og bindestreger."),
+    "N003": Rule(WARNING, "Samme person i to filer", "'{name}' står også i {other}.",
+                 "Er det den samme person, så slet den ene fil, og brug den andens id på "
+                 "kurserne. Er det to personer med samme navn, så skriv fx et mellemnavn eller "
+                 "et forbogstav mere i 'name', så I kan kende dem fra hinanden."),
 }
 
 
@@ -227,7 +239,9 @@ class Diagnostic:
         return CODES[self.code].severity
 
     def sort_key(self):
-        return (self.pos.file, self.pos.line, self.pos.column, self.code)
+        # The message breaks ties: one session can clash with two others at the same position,
+        # and the set the diagnostics pass through must not decide their order.
+        return (self.pos.file, self.pos.line, self.pos.column, self.code, self.message)
 
 
 def problem(code: str, pos: Pos, **values) -> Diagnostic:

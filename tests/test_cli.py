@@ -139,3 +139,66 @@ def test_cache_follows_edits(mini: Path):
     assert done.returncode == 1 and "courses/kursus-b.yaml:11:13: fejl S103" in done.stdout
     path.write_text(path.read_text().replace("status: fuld", "status: full"))
     assert run(["check", "--today", "2026-12-01"], mini).returncode == 0
+
+
+def _double_book_fag_f(mini: Path):
+    path = mini / "courses/kursus-b.yaml"
+    path.write_text(path.read_text().replace("[paa-r, fag-g]", "[paa-r, fag-f]"))
+
+
+@pytest.mark.parametrize("name, line, other", [("courses/kursus-a.yaml", 23, "kursus-b.yaml:13"),
+                                                ("courses/kursus-b.yaml", 13, "kursus-a.yaml:23")])
+def test_check_file_reports_a_clash_with_another_file_on_its_own_lines(name, line, other,
+                                                                       mini: Path):
+    _double_book_fag_f(mini)
+    outputs = set()
+    for seed in ("0", "1", "2", "3", "random"):  # hash order must not decide anything
+        done = run(["check", "--today", "2026-12-01", name], mini, env={"PYTHONHASHSEED": seed})
+        assert done.returncode == 1, done.stdout + done.stderr
+        outputs.add(done.stdout)
+    [stdout] = outputs
+    found = [(m["file"], int(m["line"]), m["code"]) for m in LINE.finditer(stdout)]
+    assert found == [(name, line, "B501")]
+    assert f"(courses/{other})" in stdout
+    lines = stdout.strip().splitlines()
+    # The other side of the clash is an error in the other file, and the note counts it.
+    assert lines[-2] == ("Tjekket mod hele kataloget (12 filer). Andre filer har 1 fejl; kør "
+                         "'catalogue check' uden filnavn for at se dem.")
+    assert lines[-1] == "1 error, 0 warnings in 1 file"
+
+
+def test_full_check_reports_a_clash_once_in_each_file(mini: Path):
+    _double_book_fag_f(mini)
+    outputs = {run(["check", "--today", "2026-12-01"], mini, env={"PYTHONHASHSEED": seed}).stdout
+               for seed in ("0", "1", "2")}
+    [stdout] = outputs
+    found = [(m["file"], int(m["line"]), m["code"]) for m in LINE.finditer(stdout)]
+    assert found == [("courses/kursus-a.yaml", 23, "B501"), ("courses/kursus-b.yaml", 13, "B501")]
+    assert "Tjekket mod hele kataloget" not in stdout
+
+
+def test_check_file_says_when_other_files_have_errors(mini: Path):
+    path = mini / "courses/kursus-a.yaml"
+    path.write_text(path.read_text().replace("title:", "tittle:"))
+    done = run(["check", "--today", "2026-12-01", "courses/kursus-c.yaml"], mini)
+    assert done.returncode == 0
+    assert done.stdout.splitlines() == [
+        "Tjekket mod hele kataloget (12 filer). Andre filer har 1 fejl; kør 'catalogue check' "
+        "uden filnavn for at se dem.",
+        "0 errors, 0 warnings in 1 file"]
+
+
+@pytest.mark.parametrize("format", ["json", "github"])
+def test_check_file_keeps_machine_formats_as_they_were(format, mini: Path):
+    _double_book_fag_f(mini)
+    done = run(["check", "--format", format, "--today", "2026-12-01", "courses/kursus-b.yaml"],
+               mini)
+    assert "Tjekket" not in done.stdout
+    if format == "json":
+        report = json.loads(done.stdout)
+        assert report["files"] == 1 and report["errors"] == 1
+        assert [d["file"] for d in report["diagnostics"]] == ["courses/kursus-b.yaml"]
+    else:
+        lines = done.stdout.splitlines()
+        assert lines[0].startswith("::error file=courses/kursus-b.yaml,line=13,")
+        assert lines[1:] == ["1 error, 0 warnings in 1 file"]

@@ -81,6 +81,8 @@ CASES = [
     Case("T206", A, ("opens: 2026-12-01", "opens: 2027-01-30"), "opens: 2027-01-30"),
     Case("T207", A, ("status: open", "status: open"), "status: open",
          good=("status: open", "status: full"), today=dt.date(2027, 3, 1)),
+    Case("T208", A, ("date: 2027-02-10", "date: 2207-02-10"), "2207-02-10", hint="2027-02-10",
+         good=("date: 2027-02-10", "date: 2028-05-31")),  # 18 months after 2026-12-01: fine
     # References
     Case("R301", A, ("[peer-p, fag-f]", "[peer-p, fag-ff]"), "fag-ff", hint="fag-f"),
     Case("R302", A, ("school: skole-a", "school: skole-b"), "school: skole-b", hint="skole-a"),
@@ -93,14 +95,22 @@ CASES = [
                "guides: [fem-veje-til-et-godt-liv]\nregistration:\n  required")),
     Case("R306", "schools/ekstern.yaml", ("  aftenskolen:", "  huset:"), "  huset:",
          expect_file=SCHOOL),  # the later file (in name order) is the one told to change
+    Case("R307", B, ("room: Lokale 2", "room: Lokale 7"), "room: Lokale 7", hint="Mente du",
+         good=("room: Lokale 2", "room: lokale  2")),  # case and spaces do not matter
+    Case("R307", A, ('- {date: 2027-02-10, start: "10:00", end: "13:00"}',
+                     '- {date: 2027-02-10, start: "10:00", end: "13:00", room: Haven}'),
+         "room: Haven"),  # a session's own room; Haven is another venue, not a room in Huset
     # Co-production
     Case("C401", A, ("teachers: [peer-p, fag-f]", "teachers: [fag-g, fag-f]"), "teachers: [fag-g"),
     Case("C402", A, ("teachers: [peer-p, fag-f]", "teachers: [peer-p, paa-r]"),
          "teachers: [peer-p, paa-r]"),
     Case("C403", A, ("teachers: [peer-p, fag-f]", "teachers: []"), "teachers: []"),
     # Booking
-    Case("B501", B, ("teachers: [paa-r, fag-g]", "teachers: [paa-r, fag-f]"), "date: 2027-02-03"),
-    Case("B502", B, ("room: Lokale 2", "room: Lokale 1"), "date: 2027-02-03"),
+    # A clash is reported in both files; the first in name order is kursus-a.
+    Case("B501", B, ("teachers: [paa-r, fag-g]", "teachers: [paa-r, fag-f]"), "date: 2027-02-03",
+         expect_file=A),
+    Case("B502", B, ("room: Lokale 2", "room: Lokale 1"), "date: 2027-02-03", expect_file=A),
+    Case("B502", B, ("room: Lokale 2", "room: lokale  1"), "date: 2027-02-03", expect_file=A),
     # Offerings
     Case("O601", A, ("status: open", "status: cancelled"), "status: cancelled",
          good=("status: open", "status: cancelled\n    status_note: Underviseren er syg.")),
@@ -125,6 +135,12 @@ CASES = [
          "javascript:"),
     Case("H804", A, ("Hver gang starter med kaffe.", '<iframe src="https://example.org"></iframe>'),
          "<iframe"),
+    Case("H805", A, ("summary: Et kursus, som testene bygger på.",
+                     "summary: Skriv kort, hvad kurset handler om, og hvem det er for."),
+         "summary: Skriv", hint="En til to sætninger"),
+    Case("H805", PEER_P, ("Pia underviser i håb og hverdagsliv.", "Pia underviser. Skriv et "
+                          "par linjer om, hvad underviseren bringer med ind i undervisningen."),
+         "Pia underviser."),
     # Guides
     Case("G001", GUIDE, ("---\ntitle:", "title:"), None),
     Case("G002", GUIDE, ("[[felt: Dato]]", "[[felte: Dato]]"), "[[felte"),
@@ -154,6 +170,8 @@ CASES = [
     Case("F903", FAG_F, ("photo: fag-f.png", "photo: fag-ff.png"), "photo: fag-ff.png",
          hint="fag-f.png"),
     Case("F904", FAG_F, ("photo: fag-f.png", "photo: fag-f.gif"), "photo: fag-f.gif"),
+    Case("N003", FAG_F, ("name: Frida Fagsen", "name: gustav  FAGSEN"), "name: gustav",
+         hint="samme person"),
 ]
 
 
@@ -258,6 +276,78 @@ def test_external_provider_needs_no_co_production(mini: Path):
     _apply(mini, C, ("school: ekstern", "school: skole-a"))
     _apply(mini, C, ("venue: aftenskolen", "venue: haven"))
     assert {d.code for d in _codes(mini, TODAY) if d.pos.file == C} == {"C401"}
+
+
+def test_a_clash_is_reported_in_both_files_each_naming_the_other(mini: Path):
+    _apply(mini, B, ("room: Lokale 2", "room: Lokale 1"))
+    found = [d for d in _codes(mini, TODAY) if d.code == "B502"]
+    assert [(d.pos.file, d.pos.line) for d in found] == [(A, 23), (B, 13)]
+    assert "(courses/kursus-b.yaml:13)" in found[0].message
+    assert "(courses/kursus-a.yaml:23)" in found[1].message
+    assert all(d.severity == "error" for d in found)
+
+
+def test_a_whole_team_clash_is_reported_in_a_fixed_order(mini: Path):
+    _apply(mini, B, ("teachers: [paa-r, fag-g]", "teachers: [peer-p, fag-f]"))
+    found = [d for d in _codes(mini, TODAY) if d.code == "B501"]
+    assert [(d.pos.file, d.message.split()[0]) for d in found] == [
+        (A, "fag-f"), (A, "peer-p"), (B, "fag-f"), (B, "peer-p")]
+
+
+def test_every_session_in_a_chain_of_overlaps_is_told(mini: Path):
+    # kursus-a 10-13 on 3 February, kursus-b 12-14 and kursus-c 13:30-15 the same day and room:
+    # c does not touch a, but it does touch b.
+    _apply(mini, B, ('room: Lokale 2', 'room: Lokale 1'))
+    _apply(mini, B, ('start: "10:00", end: "13:00"', 'start: "12:00", end: "14:00"'))
+    _apply(mini, C, ("school: ekstern", "school: skole-a"))
+    _apply(mini, C, ("venue: aftenskolen", "venue: huset\n    room: LOKALE 1"))
+    _apply(mini, C, ('{date: 2027-03-01, start: "18:00", end: "20:00"}',
+                     '{date: 2027-02-03, start: "13:30", end: "15:00"}'))
+    found = {d.pos.file for d in _codes(mini, TODAY) if d.code == "B502"}
+    assert found == {A, B, C}
+
+
+def test_a_venue_without_rooms_accepts_any_room_but_still_compares_them(mini: Path):
+    _apply(mini, A, ("venue: huset\n    room: Lokale 1", "venue: haven\n    room: Drivhuset"))
+    _apply(mini, B, ("venue: huset\n    room: Lokale 2", "venue: haven\n    room: drivhuset"))
+    found = _codes(mini, TODAY)
+    assert not [d for d in found if d.code == "R307"]
+    assert {d.pos.file for d in found if d.code == "B502"} == {A, B}
+
+
+def test_template_text_from_catalogue_new_is_found_in_every_field(mini: Path):
+    from generator.scaffold import new_source, placeholders
+
+    assert new_source(mini, "course", "Gode vaner") == 0
+    path = mini / "courses" / "gode-vaner.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = [d for d in _codes(mini, TODAY) if d.code == "H805"]
+    assert {d.pos.file for d in found} == {"courses/gode-vaner.yaml"}
+    assert len(found) == len(placeholders("course")) == 3
+    for d, placeholder in zip(found, placeholders("course")):
+        assert f"'{placeholder.field}'" in d.message
+        assert placeholder.text in lines[d.pos.line - 1]  # the line of the text itself
+
+
+def test_placeholders_are_read_from_the_templates(tmp_path, monkeypatch):
+    from generator import scaffold
+
+    (tmp_path / "course.yaml.j2").write_text(
+        '# Hvem kurset er for.\nsummary: {{ "Skriv noget andet." | placeholder }}\n'
+        'title: "{{ name }}"\n', encoding="utf-8")
+    monkeypatch.setattr(scaffold, "TEMPLATES", tmp_path)
+    scaffold.placeholders.cache_clear()
+    try:
+        assert scaffold.placeholders("course") == (
+            scaffold.Placeholder("summary", "Skriv noget andet.", "Hvem kurset er for."),)
+    finally:
+        scaffold.placeholders.cache_clear()
+
+
+def test_a_date_18_months_ahead_is_plausible_but_a_day_later_is_not(mini: Path):
+    _apply(mini, C, ("date: 2027-03-01", "date: 2028-06-02"))
+    found = [d for d in _codes(mini, TODAY) if d.code == "T208"]
+    assert [d.pos.file for d in found] == [C] and "2028-06-01" in found[0].message
 
 
 def test_cancelled_offerings_do_not_double_book(mini: Path):

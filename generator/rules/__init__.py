@@ -11,7 +11,8 @@ from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostic
 from ..model import Catalogue
-from . import booking, brands, consent, content, coproduction, files, offerings, references, time
+from . import (booking, brands, consent, content, coproduction, files, offerings, plausibility,
+               references, rooms, template_text, time)
 
 Rule = Callable[[Catalogue, "Context"], Iterable[Diagnostic]]
 
@@ -20,8 +21,10 @@ RULES: list[Rule] = [
     time.sessions_in_order,               # T204
     time.deadline_before_first_session,   # T205, T206
     time.past_offering_still_open,        # T207
+    plausibility.sessions_not_far_ahead,  # T208
     references.known_ids,                 # R301-R305
     references.guide_themes_exist,        # R304 in guides
+    rooms.rooms_are_known,                # R307
     coproduction.team_is_co_produced,     # C401-C403
     booking.teacher_not_double_booked,    # B501
     booking.room_not_double_booked,       # B502
@@ -29,12 +32,14 @@ RULES: list[Rule] = [
     offerings.sign_up_is_possible,        # O602
     consent.consent_is_consistent,        # P701-P705
     content.markdown_is_safe,             # H801-H804
+    template_text.template_text_is_replaced,  # H805
     files.photo_is_inside_catalogue,      # F901-F904
     files.guide_images_are_inside_catalogue,  # F901-F904 in guides
     brands.colours_are_readable,          # M001, M002
     brands.site_url_is_https_and_unique,  # M003, M004
     brands.brand_references_exist,        # R302, R303 in brands
     brands.brand_files_exist,             # F901-F904, M005
+    plausibility.teachers_are_different_people,  # N003
 ]
 
 

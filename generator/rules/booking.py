@@ -1,7 +1,12 @@
-"""Double booking: a teacher cannot be in two places at once; a room is a softer constraint.
+"""Double booking: a teacher cannot be in two places at once, and neither can a room.
 
 Sessions are grouped by teacher (or room) and swept in start order, so the cost grows with
 n log n in the number of sessions rather than with every pair.
+
+A clash is reported at both sessions, each naming the other. Two sessions usually belong to two
+courses kept by two coordinators; each of them sees the clash in the file they are responsible
+for (also with `catalogue check FILE`), and fixing either side clears both. The sweep order is
+fixed by (start, end, file, place in file), so the same sources always give the same report.
 """
 
 from __future__ import annotations
@@ -10,19 +15,27 @@ from collections import defaultdict
 
 from ..diagnostics import problem
 from ..model import Catalogue
+from .rooms import room_key
 
 
 def _hhmm(t) -> str:
     return t.strftime("%H:%M")
 
 
+def _order(entry):
+    starts, ends, session = entry[0], entry[1], entry[2]
+    source = session.source
+    return (starts, ends, source.name, source.steps) if source else (starts, ends, "", ())
+
+
 def _overlaps(groups):
     """Yield (earlier, later) pairs of entries that overlap within each group.
 
     An entry is (starts, ends, session, course, label); times are computed once per entry.
+    Every session that overlaps another ends up in at least one pair.
     """
     for entries in groups.values():
-        entries.sort(key=lambda e: (e[0], e[1]))
+        entries.sort(key=_order)
         latest = None
         for entry in entries:
             if latest is not None and entry[0] < latest[1]:
@@ -35,6 +48,13 @@ def _describe(session, course) -> str:
     return f"'{course.title}' ({session.pos.file}:{session.pos.line})"
 
 
+def _both_ways(pairs):
+    """Each clash once from each side: (this entry, the other entry)."""
+    for first, second in pairs:
+        yield second, first
+        yield first, second
+
+
 def teacher_not_double_booked(catalogue: Catalogue, context):
     groups = defaultdict(list)
     for course in catalogue.courses.values():
@@ -42,13 +62,14 @@ def teacher_not_double_booked(catalogue: Catalogue, context):
             if not offering.takes_place:
                 continue
             times = [(s.starts_at, s.ends_at, s) for s in offering.sessions]
-            for teacher in offering.teacher_ids:
+            for teacher in dict.fromkeys(offering.teacher_ids):
                 for starts, ends, session in times:
                     groups[teacher].append((starts, ends, session, course, teacher))
-    for (_, _, first, first_course, _), (_, _, second, _, teacher) in _overlaps(groups):
-        yield problem("B501", second.pos, teacher=teacher, date=second.date.isoformat(),
-                      start=_hhmm(second.start), end=_hhmm(second.end),
-                      other=_describe(first, first_course))
+    for (_, _, here, _, teacher), (_, _, there, there_course, _) in \
+            _both_ways(_overlaps(groups)):
+        yield problem("B501", here.pos, teacher=teacher, date=here.date.isoformat(),
+                      start=_hhmm(here.start), end=_hhmm(here.end),
+                      other=_describe(there, there_course))
 
 
 def room_not_double_booked(catalogue: Catalogue, context):
@@ -61,9 +82,9 @@ def room_not_double_booked(catalogue: Catalogue, context):
                 room = session.room or offering.room
                 label = f"Lokalet '{room}' på '{offering.venue_id}'" if room \
                     else f"Stedet '{offering.venue_id}'"
-                groups[(offering.venue_id, room)].append(
+                groups[(offering.venue_id, room_key(room) if room else "")].append(
                     (session.starts_at, session.ends_at, session, course, label))
-    for (_, _, first, first_course, _), (_, _, second, _, label) in _overlaps(groups):
-        yield problem("B502", second.pos, room=label, date=second.date.isoformat(),
-                      start=_hhmm(second.start), end=_hhmm(second.end),
-                      other=_describe(first, first_course))
+    for (_, _, here, _, label), (_, _, there, there_course, _) in _both_ways(_overlaps(groups)):
+        yield problem("B502", here.pos, room=label, date=here.date.isoformat(),
+                      start=_hhmm(here.start), end=_hhmm(here.end),
+                      other=_describe(there, there_course))

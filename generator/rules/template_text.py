@@ -1,0 +1,35 @@
+"""Template text: a file made with `catalogue new` must not go live with the template's texts.
+
+The texts come from the templates themselves (generator.scaffold.placeholders), so rewording a
+template changes what this rule looks for, and no second list can drift out of step.
+"""
+
+from __future__ import annotations
+
+from ..diagnostics import problem
+from ..model import Catalogue
+from ..scaffold import placeholders
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _left_in(record, kind: str):
+    for placeholder in placeholders(kind):
+        value = getattr(record, placeholder.field, None)
+        items = enumerate(value) if isinstance(value, tuple) else [(None, value)]
+        for index, text in items:
+            if isinstance(text, str) and _plain(placeholder.text) in _plain(text):
+                pos = record.at(placeholder.field) if index is None else \
+                    record.at(placeholder.field, index)
+                what = placeholder.guidance or "Skriv det, teksten beder om."
+                yield problem("H805", pos, field=placeholder.field, text=placeholder.text,
+                              what=what)
+
+
+def template_text_is_replaced(catalogue: Catalogue, context):
+    for course in catalogue.courses.values():
+        yield from _left_in(course, "course")
+    for teacher in catalogue.teachers.values():
+        yield from _left_in(teacher, "teacher")
