@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import colorsys
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import material
 import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
@@ -146,3 +149,129 @@ def test_a_broken_brand_stops_its_build(tmp_path: Path):
     assert done.returncode == 1
     assert "sites/randers/brand.yaml:" in done.stderr and "M002" in done.stderr
     assert "4,5:1" in done.stderr
+
+
+# --- colours as Material draws them --------------------------------------------------------
+
+MATERIAL_CSS = next((Path(material.__file__).parent / "templates" / "assets" / "stylesheets")
+                    .glob("main.*.min.css"))
+CATALOGUE_CSS = REPO / "site_templates" / "overrides" / "assets" / "catalogue.css"
+PALE = REPO / "tests" / "fixtures" / "brands" / "bleg"
+
+
+def _cascade() -> list[tuple[str, dict[str, str]]]:
+    """(selector, declarations) of every rule, Material's stylesheet first, ours after it, as
+    main.html links them. Media queries are flattened: the rules read here are all for the
+    screen sizes the pairs in colours.DRAWN name."""
+    rules = []
+    for path in (MATERIAL_CSS, CATALOGUE_CSS):
+        css = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+        for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+            declarations = dict(part.split(":", 1) for part in body.split(";") if ":" in part)
+            declarations = {k.strip(): v.strip() for k, v in declarations.items()}
+            rules += [(s.strip(), declarations) for s in selectors.split(",")]
+    return rules
+
+
+def _value(rules, selector: str, prop: str) -> str:
+    """The last value a rule for exactly `selector` gives `prop`, with var() resolved."""
+    values = [d[prop] for s, d in rules if s == selector and prop in d]
+    assert values, f"no {prop} for {selector}"
+    value = values[-1]
+    variable = re.fullmatch(r"var\((--[\w-]+)\)", value)
+    return _value(rules, ":root", variable[1]) if variable else value
+
+
+def test_the_contrast_table_matches_materials_css_and_ours():
+    rules = _cascade()
+    drawn = {pair.what: pair for pair in colours.DRAWN}
+
+    def paint(selector, prop):
+        colour, alpha = colours.css_alpha(_value(rules, selector, prop))
+        return colours.Paint(colour, round(alpha, 3))
+
+    def rounded(p):
+        return colours.Paint(p.colour, round(p.alpha, 3))
+
+    white = colours.Paint(colours.WHITE)
+    for selector in (".md-header", ".md-tabs", ".md-typeset .md-button--primary",
+                     ".md-nav--primary .md-nav__title[for=__drawer]"):
+        assert _value(rules, selector, "color") == "#fff", selector
+        assert "primary" in [v for s, d in rules if s == selector
+                             for k, v in d.items() if k == "background-color"][-1]
+    tab = drawn["Faneblade i sidehovedet på computer"]
+    assert tab.text.alpha == float(_value(rules, ".md-tabs__link", "opacity")) \
+        == colours.TAB_OPACITY
+    assert float(_value(rules, ".md-tabs__item--active .md-tabs__link", "opacity")) == 1
+    search = drawn["Teksten 'Søg' i søgefeltet i sidehovedet på computer"]
+    assert rounded(search.text) == paint(".md-search__input::placeholder", "color")
+    film = search.background[1]
+    assert rounded(film) == paint(".md-search__form", "background-color") \
+        == paint(".md-search__form:hover", "background-color"), "hover keeps the dark film"
+    assert [d["color"] for s, d in rules if s == ".md-typeset a" and "color" in d][-1] \
+        == "var(--md-typeset-a-color)"
+    main = (REPO / "site_templates" / "overrides" / "main.html").read_text(encoding="utf-8")
+    assert "--md-typeset-a-color: {{ brand.primary }}" in main
+    assert "--md-accent-fg-color: {{ brand.accent }}" in main
+    assert [v for s, d in rules if s == ".md-typeset a:hover" for k, v in d.items()
+            if k == "color"][-1] == "var(--md-accent-fg-color)"
+    hover = [d for s, d in rules if s == ".md-typeset .md-button:hover"][-1]
+    assert hover["background-color"] == "var(--md-accent-fg-color)"
+    assert _value(rules, ":root", "--md-accent-bg-color") == "#fff"
+    footer = drawn["Teksten i sidefoden"]
+    assert footer.text == white and paint(".md-copyright", "color") == white
+    assert tuple(rounded(p) for p in footer.background) == (
+        paint(".md-footer", "background-color"), paint(".md-footer-meta", "background-color"))
+
+
+def test_8964b2_passes_only_because_the_tabs_are_drawn_at_full_strength():
+    brand = {"primary": "#8964b2", "accent": "#8a3b12"}
+    assert round(colours.contrast(colours.WHITE, "#8964b2"), 2) == 4.64
+    dimmed = colours.over(colours.WHITE, 0.7, "#8964b2")  # Material's own .md-tabs__link
+    assert round(colours.contrast(dimmed, "#8964b2"), 2) == 3.14
+    assert colours.failing("primary", brand) == []
+
+
+def test_a_pale_colour_names_the_element_the_ratio_and_a_colour_that_passes_everywhere(mini):
+    brand = {"primary": "#9a70c5", "accent": "#8a3b12"}
+    (pair, ratio), *_ = colours.failing("primary", brand)
+    assert pair.what == "Titlen i sidehovedet" and round(ratio, 2) == 3.82
+    suggestion = colours.nearest_passing_for("primary", brand)
+    assert colours.failing("primary", {**brand, "primary": suggestion}) == []
+    hue, lightness, saturation = colorsys.rgb_to_hls(*(v / 255 for v in colours.parse(suggestion)))
+    a_bit_lighter = "#" + "".join(f"{round(v * 255):02x}" for v in colorsys.hls_to_rgb(
+        hue, lightness + 0.01, saturation))
+    assert colours.failing("primary", {**brand, "primary": a_bit_lighter}), "it is the nearest"
+
+
+def test_the_dim_search_text_decides_the_palest_primary():
+    # White on #8b66b4 is 4.51:1, but 'Søg' at 70 % over the dark film is 4.48:1.
+    assert round(colours.contrast(colours.WHITE, "#8b66b4"), 2) == 4.51
+    brand = {"primary": "#8b66b4", "accent": "#8a3b12"}
+    worst = [pair.what for pair, _ in colours.failing("primary", brand)]
+    assert worst[0] == "Teksten 'Søg' i søgefeltet i sidehovedet på computer"
+    assert len(worst) == 1
+
+
+@pytest.mark.parametrize("field, value, what", [
+    ("primary", "#9a70c5", "Titlen i sidehovedet"),
+    ("accent", "#d9733a", "Links, når musen peger på dem"),
+])
+def test_check_reports_m002_at_the_colour_with_element_ratio_and_suggestion(mini, field, value,
+                                                                            what):
+    root = mini
+    path = root / "sites" / "testby" / "brand.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = re.search(rf'{field}: "(#[0-9a-fA-F]+)"', text)[1]
+    path.write_text(text.replace(f'{field}: "{old}"', f'{field}: "{value}"'), encoding="utf-8")
+    done = run(["check"], root)
+    assert done.returncode == 1
+    line = next(i for i, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if t.strip().startswith(f"{field}:"))
+    lines = [l for l in done.stdout.splitlines() + done.stderr.splitlines() if "M002" in l]
+    assert len(lines) == 1 and f"{path.relative_to(root).as_posix()}:{line}:" in lines[0]
+    output = done.stdout + done.stderr
+    assert what in output and "kontrasten er" in output
+    suggestion = re.search(r"består, er (#[0-9a-f]{6})", output)[1]
+    assert colours.failing(field, {**{"primary": "#0b5560", "accent": "#8a3b12"},
+                                   field: suggestion}) == []
