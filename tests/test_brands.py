@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import colorsys
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from generator import colours
 from generator.catalogue import read_catalogue
 from generator.select import Selection
 
-from conftest import BRANDS, REPO, TODAY_DEMO, copy_catalogue, run
+from conftest import BRANDS, REPO, TODAY_DEMO, copy_catalogue, run, serve
 
 TEXT_SUFFIXES = {".html", ".json", ".xml", ".ics", ".js", ".txt"}
 
@@ -275,3 +276,72 @@ def test_check_reports_m002_at_the_colour_with_element_ratio_and_suggestion(mini
     suggestion = re.search(r"består, er (#[0-9a-f]{6})", output)[1]
     assert colours.failing(field, {**{"primary": "#0b5560", "accent": "#8a3b12"},
                                    field: suggestion}) == []
+
+
+@pytest.fixture(scope="session")
+def pale_site(tmp_path_factory) -> tuple[Path, Path]:
+    """The demo catalogue with the palest brand `check` allows (tests/fixtures/brands/bleg),
+    built with `catalogue build --site bleg`: (the catalogue root, the site)."""
+    root = copy_catalogue(REPO, tmp_path_factory.mktemp("pale") / "demo")
+    shutil.copytree(PALE, root / "sites" / "bleg")
+    done = run(["build", "--site", "bleg", "--today", TODAY_DEMO.isoformat()], root)
+    assert done.returncode == 0, done.stderr
+    return root, root / "site"
+
+
+# The colour a browser ends up drawing: the text's colour times the opacity of it and of every
+# element up to the first opaque background, over the stack of backgrounds down to the page.
+_DRAWN_JS = """([selector, pseudo]) => {
+    const element = document.querySelector(selector);
+    if (!element) return null;
+    const rgba = text => {
+        const p = text.match(/[\\d.]+/g).map(Number);
+        return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+    };
+    const text = rgba(getComputedStyle(element, pseudo).color);
+    const layers = [];
+    for (let e = element; e; e = e.parentElement) {
+        const style = getComputedStyle(e);
+        const background = rgba(style.backgroundColor);
+        if (background[3] > 0) layers.push(background);
+        if (background[3] >= 1) break;
+        text[3] *= parseFloat(style.opacity);
+    }
+    return {text, layers: layers.reverse()};
+}"""
+
+
+def _composite(paint, under):
+    return [p * paint[3] + u * (1 - paint[3]) for p, u in zip(paint[:3], under)]
+
+
+def test_the_browser_draws_every_brand_colour_as_the_table_says(pale_site, browser):
+    root, site = pale_site
+    text = (PALE / "brand.yaml").read_text(encoding="utf-8")
+    brand = dict(re.findall(r'(primary|accent): "(#[0-9a-f]{6})"', text))
+    assert colours.failing("primary", brand) == colours.failing("accent", brand) == []
+    measured = []
+    with serve(site) as origin:
+        for size, viewport in {"phone": {"width": 390, "height": 844},
+                               "desktop": {"width": 1280, "height": 900}}.items():
+            page = browser.new_page(viewport=viewport)
+            page.goto(f"{origin}/", wait_until="load")
+            for pair in colours.DRAWN:
+                if pair.viewport not in (size, "both") or not pair.selector \
+                        or ":hover" in pair.selector:
+                    continue
+                selector, _, pseudo = pair.selector.partition("::")
+                found = page.evaluate(_DRAWN_JS, [selector, f"::{pseudo}" if pseudo else None])
+                assert found, f"{pair.selector} is not on the front page ({size})"
+                background = [255, 255, 255]
+                for layer in found["layers"]:
+                    background = _composite(layer, background)
+                drawn = _composite(found["text"], background)
+                ratio = colours.contrast(colours._hex(drawn), colours._hex(background))
+                measured.append((pair.what, size))
+                assert ratio >= colours.AA, (pair.what, size, ratio)
+                assert ratio == pytest.approx(pair.ratio(brand), rel=0.01), (pair.what, size)
+            page.close()
+    assert ("Faneblade i sidehovedet på computer", "desktop") in measured
+    assert ("Teksten 'Søg' i søgefeltet i sidehovedet på computer", "desktop") in measured
+    assert ("Titlen øverst i menuen på telefon", "phone") in measured
