@@ -22,6 +22,19 @@ _URL_ATTRIBUTES = {"href", "src"}
 _SCHEME = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.I)
 _CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.I)
 _CONTROL = re.compile(r"[\x00-\x20]+")
+_E = xml.parsers.expat.errors
+_EXPAT_DA = {
+    _E.XML_ERROR_NO_ELEMENTS: "filen er tom eller slutter for tidligt",
+    _E.XML_ERROR_TAG_MISMATCH: "et mærke lukkes ikke, eller lukkes i forkert rækkefølge",
+    _E.XML_ERROR_UNCLOSED_TOKEN: "et mærke er ikke afsluttet med >",
+    _E.XML_ERROR_INVALID_TOKEN: "et tegn, der ikke må stå der",
+    _E.XML_ERROR_SYNTAX: "en syntaksfejl",
+    _E.XML_ERROR_JUNK_AFTER_DOC_ELEMENT: "der står noget efter det sidste </svg>",
+    _E.XML_ERROR_UNDEFINED_ENTITY: "en ukendt &-kode",
+    _E.XML_ERROR_DUPLICATE_ATTRIBUTE: "en egenskab står to gange i samme mærke",
+    _E.XML_ERROR_UNBOUND_PREFIX: "et navneområde-præfiks, der ikke er erklæret",
+    _E.XML_ERROR_BAD_CHAR_REF: "en &#-kode for et tegn, der ikke findes",
+}
 
 
 class Finding(NamedTuple):
@@ -58,8 +71,8 @@ def _png(data: bytes) -> Finding | None:
             if image.format != "PNG":
                 raise ValueError(image.format)
             image.verify()
-    except Exception as error:  # Pillow raises many kinds for a damaged file
-        return Finding("M007", {"kind": "PNG", "reason": f"billedet er ødelagt ({error})"})
+    except Exception:  # Pillow raises many kinds for a damaged file
+        return Finding("M007", {"kind": "PNG", "reason": "billedet er ødelagt eller ufuldstændigt"})
     return None
 
 
@@ -78,8 +91,8 @@ def _svg(data: bytes) -> Finding | None:
     except _Refused as refused:
         return Finding("M006", {"found": refused.found})
     except xml.parsers.expat.ExpatError as error:
-        reason = f"{xml.parsers.expat.ErrorString(error.code)} i linje {error.lineno}"
-        return Finding("M007", {"kind": "SVG", "reason": reason})
+        said = _EXPAT_DA.get(xml.parsers.expat.ErrorString(error.code), "den er ikke gyldig XML")
+        return Finding("M007", {"kind": "SVG", "reason": f"{said} (linje {error.lineno})"})
     if judge.root != "svg":
         found = f"<{judge.root}>" if judge.root else "intet element"
         return Finding("M007", {"kind": "SVG", "reason": f"det yderste element er {found}, "

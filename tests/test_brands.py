@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from generator import colours
+from generator import colours, logos
 from generator.catalogue import read_catalogue
 from generator.select import Selection
 
@@ -345,3 +345,103 @@ def test_the_browser_draws_every_brand_colour_as_the_table_says(pale_site, brows
     assert ("Faneblade i sidehovedet på computer", "desktop") in measured
     assert ("Teksten 'Søg' i søgefeltet i sidehovedet på computer", "desktop") in measured
     assert ("Titlen øverst i menuen på telefon", "phone") in measured
+
+
+# --- logos and favicons: nothing that runs or fetches ---------------------------------------
+
+_SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" ' \
+       'viewBox="0 0 10 10">{}</svg>'
+HOSTILE_SVGS = {
+    "script": _SVG.format("<script>alert(1)</script>"),
+    "script in another namespace prefix": '<s:svg xmlns:s="http://www.w3.org/2000/svg">'
+                                          '<s:script>alert(1)</s:script></s:svg>',
+    "event handler": _SVG.format('<rect width="10" height="10" onload="alert(1)"/>'),
+    "javascript link": _SVG.format('<a href="javascript:alert(1)"><rect width="9"/></a>'),
+    "javascript with a tab in it": _SVG.format('<a xlink:href="java\tscript:alert(1)">x</a>'),
+    "vbscript": _SVG.format('<a href="vbscript:msgbox(1)">x</a>'),
+    "data url image": _SVG.format('<image href="data:image/svg+xml;base64,PHN2Zz4="/>'),
+    "external image": _SVG.format('<image xlink:href="https://tracker.example/p.png"/>'),
+    "external use": _SVG.format('<use href="other.svg#logo"/>'),
+    "foreignObject": _SVG.format("<foreignObject><p>hej</p></foreignObject>"),
+    "iframe": _SVG.format('<iframe src="https://example.org/"/>'),
+    "embed": _SVG.format('<embed src="x.swf"/>'),
+    "object": _SVG.format('<object data="x.pdf"/>'),
+    "style import": _SVG.format("<style>@import 'https://example.org/a.css';</style>"),
+    "style url": _SVG.format("<style>rect { fill: url(https://example.org/f.svg#p) }</style>"),
+    "style attribute url": _SVG.format('<rect style="fill:url(http://example.org/x)"/>'),
+    "animation to a javascript link": _SVG.format(
+        '<a><animate attributeName="href" to="javascript:alert(1)"/>x</a>'),
+    "xml-stylesheet": '<?xml-stylesheet href="https://example.org/a.css"?>' + _SVG.format(""),
+    "billion laughs": '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "lol"><!ENTITY b '
+                      '"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><svg>&b;</svg>',
+    "external entity (XXE)": '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                             '<svg>&x;</svg>',
+    "doctype": '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+               '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">' + _SVG.format(""),
+}
+BROKEN_SVGS = {
+    "not xml": "<svg><rect></svg>",
+    "html, not svg": "<html><body>logo</body></html>",
+    "empty": "",
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_SVGS)
+def test_a_logo_that_can_run_or_fetch_is_refused(name: str):
+    finding = logos.inspect(HOSTILE_SVGS[name].encode(), ".svg")
+    assert finding and finding.code == "M006", finding
+    assert finding.fields["found"]
+
+
+@pytest.mark.parametrize("name", BROKEN_SVGS)
+def test_a_logo_that_is_not_svg_is_refused(name: str):
+    finding = logos.inspect(BROKEN_SVGS[name].encode(), ".svg")
+    assert finding and finding.code == "M007" and finding.fields["kind"] == "SVG", finding
+
+
+def test_the_demo_logos_and_a_safe_svg_with_gradients_style_and_use_pass():
+    files = [*REPO.glob("sites/*/logo.svg"), REPO / "docs" / "assets" / "logo.svg",
+             PALE / "logo.svg", PALE / "favicon.png"]
+    assert len(files) >= 7
+    for path in files:
+        assert logos.inspect(path.read_bytes(), path.suffix) is None, path
+
+
+def test_a_png_logo_must_be_a_real_png_and_no_logo_may_be_huge():
+    png = (PALE / "favicon.png").read_bytes()
+    assert logos.inspect(png, ".png") is None
+    assert logos.inspect(b"<svg xmlns='http://www.w3.org/2000/svg'/>", ".png").code == "M007"
+    assert logos.inspect(png[:40], ".png").code == "M007", "a cut-off PNG"
+    big = _SVG.format("<!--" + "x" * logos.MAX_BYTES + "-->").encode()
+    assert logos.inspect(big, ".svg").code == "M008"
+
+
+@pytest.mark.parametrize("code, content", [
+    ("M006", HOSTILE_SVGS["script"]),
+    ("M007", BROKEN_SVGS["not xml"]),
+])
+def test_check_reports_an_unsafe_logo_at_the_logo_field(mini, code: str, content: str):
+    folder = mini / "sites" / "testby"
+    brand = (folder / "brand.yaml").read_text(encoding="utf-8")
+    logo = re.search(r"^logo: (\S+)", brand, re.M)[1]
+    line = brand[:brand.index("logo:")].count("\n") + 1
+    assert run(["check"], mini).returncode == 0, "the mini catalogue's own logo passes"
+    (folder / logo).write_text(content, encoding="utf-8")
+    done = run(["check"], mini)
+    assert done.returncode == 1
+    output = done.stdout + done.stderr
+    assert f"sites/testby/brand.yaml:{line}:" in output and code in output
+    if code == "M006":
+        assert "<script>" in output and "køre kode" in output
+
+
+def test_a_hostile_favicon_stops_the_build(tmp_path: Path):
+    root = copy_catalogue(REPO, tmp_path / "demo")
+    brand = root / "sites" / "viborg" / "brand.yaml"
+    brand.write_text(brand.read_text(encoding="utf-8").replace(
+        "logo: logo.svg", "logo: logo.svg\nfavicon: ikon.svg"), encoding="utf-8")
+    (brand.parent / "ikon.svg").write_text(HOSTILE_SVGS["event handler"], encoding="utf-8")
+    done = run(["build", "--site", "viborg", "--today", TODAY_DEMO.isoformat()], root)
+    assert done.returncode == 1
+    assert "sites/viborg/brand.yaml:5:" in done.stderr and "M006" in done.stderr
+    assert "onload" in done.stderr

@@ -37,7 +37,9 @@ def colours_are_readable(catalogue: Catalogue, context):
             worst = colours.failing(field, valid)
             if worst:
                 pair, ratio = worst[0]
-                yield problem("M002", brand.at("colors", field), what=pair.what,
+                what = pair.what if len(worst) == 1 else \
+                    f"{pair.what} (og {len(worst) - 1} andre steder med farven)"
+                yield problem("M002", brand.at("colors", field), what=what,
                               ratio=_ratio(ratio),
                               suggestion=colours.nearest_passing_for(field, valid))
 
