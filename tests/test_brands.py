@@ -233,7 +233,7 @@ def test_8964b2_passes_only_because_the_tabs_are_drawn_at_full_strength():
     assert colours.failing("primary", brand) == []
 
 
-def test_a_pale_colour_names_the_element_the_ratio_and_a_colour_that_passes_everywhere(mini):
+def test_a_pale_colour_names_the_element_the_ratio_and_a_colour_that_passes_everywhere():
     brand = {"primary": "#9a70c5", "accent": "#8a3b12"}
     (pair, ratio), *_ = colours.failing("primary", brand)
     assert pair.what == "Titlen i sidehovedet" and round(ratio, 2) == 3.82
