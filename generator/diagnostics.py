@@ -195,6 +195,17 @@ CODES: dict[str, Rule] = {
                  "Hver udgave skal have sin egen adresse."),
     "M005": Rule(ERROR, "Mangler mkdocs.yml", "Mappen {folder} har en brand.yaml, men ingen "
                  "mkdocs.yml.", "Kopiér mkdocs.yml fra en af de andre mapper i sites/."),
+    "M006": Rule(ERROR, "Logoet kan køre kode eller hente indhold", "'{file}' indeholder "
+                 "{found}. Et logo må ikke kunne køre kode eller hente noget fra en anden side.",
+                 "Gem logoet igen som et rent billede, fx i Inkscape med 'Gem som' > 'Optimeret "
+                 "SVG' eller 'Almindelig SVG', eller brug en PNG. Spørg den, der har lavet "
+                 "logoet, hvis du er i tvivl."),
+    "M007": Rule(ERROR, "Logoet kan ikke læses", "'{file}' kan ikke læses som {kind}: {reason}.",
+                 "Åbn filen i et tegne- eller billedprogram, og gem den igen som SVG eller PNG. "
+                 "Filendelsen skal passe til indholdet."),
+    "M008": Rule(ERROR, "Logoet er for stort", "'{file}' fylder {size}, men et logo må højst "
+                 "fylde {limit}.", "Gem logoet mindre, fx som SVG eller som en PNG på højst "
+                 "512 × 512 punkter."),
     # Importing offerings from a spreadsheet (catalogue import offerings).
     "I001": Rule(ERROR, "Fejl i en celle", "Kolonne '{column}': {what}.", "{hint}"),
     "I002": Rule(ERROR, "Fejl i kolonnerne", "{what}.",

@@ -26,6 +26,7 @@ FAG_F = "teachers/fag-f.yaml"
 PEER_P = "teachers/peer-p.yaml"
 GUIDE = "guides/fem-veje-til-et-godt-liv.md"
 BRAND = "sites/testby/brand.yaml"
+LOGO = "sites/testby/logo.svg"
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{n}: &{n} [{', '.join(['*' + p] * 10)}]\n" for p, n in zip("abcdef", "bcdefg"))
@@ -154,7 +155,7 @@ CASES = [
     # Brands
     Case("M001", BRAND, ('primary: "#0b5560"', 'primary: "darkgreen"'), "darkgreen"),
     Case("M002", BRAND, ('primary: "#0b5560"', 'primary: "#4aa3b5"'), "#4aa3b5",
-         hint="#3a7f8d"),
+         hint="#3a7f8e"),  # the palest shade that passes everywhere
     Case("M003", BRAND, ("https://testby.example.org/", "http://testby.example.org/"),
          "http://testby"),
     Case("M004", BRAND, ("https://testby.example.org/", "https://aftenskolen.example.org/"),
@@ -164,6 +165,11 @@ CASES = [
     Case("F903", BRAND, ("logo: logo.svg", "logo: logoet.svg"), "logo: logoet.svg",
          hint="logo.svg"),
     Case("F904", BRAND, ("logo: logo.svg", "logo: brand.yaml"), "logo: brand.yaml"),
+    Case("M006", LOGO, ("<svg ", '<svg onload="alert(1)" '), "logo: logo.svg",
+         expect_file=BRAND),
+    Case("M007", LOGO, "<svg><g></svg>\n", "logo: logo.svg", expect_file=BRAND),
+    Case("M008", LOGO, ("</svg>", "<!--" + "x" * 1_000_000 + "--></svg>"), "logo: logo.svg",
+         expect_file=BRAND),
     # Files
     Case("F901", FAG_F, ("photo: fag-f.png", "photo: /etc/fag-f.png"), "photo: /etc"),
     Case("F902", FAG_F, ("photo: fag-f.png", "photo: ../../fag-f.png"), "photo: ../"),

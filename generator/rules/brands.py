@@ -1,12 +1,15 @@
 """Brand rules: a municipality's build must be valid, readable and its own.
 
-Text on the primary colour (the header) and links in the primary colour on white must reach
-WCAG AA contrast (4.5:1); so must the accent colour, which the PDFs use for headings of boxes.
+Every place the site draws a brand colour (colours.DRAWN: the header, the tabs, the search
+field, links, buttons, the PDFs) must reach WCAG AA contrast (4.5:1) as the browser composites
+it. A logo or favicon must be a real SVG or PNG with nothing in it that can run or fetch.
 """
 
 from __future__ import annotations
 
-from .. import colours
+from pathlib import Path
+
+from .. import colours, logos
 from ..diagnostics import problem
 from ..model import Catalogue
 from .files import _check_path
@@ -20,19 +23,25 @@ def _ratio(value: float) -> str:
 
 
 def colours_are_readable(catalogue: Catalogue, context):
+    """Every place the site draws a brand colour, as the browser composites it (colours.DRAWN).
+    One error per colour: the worst place, and a colour that passes everywhere."""
     for brand in catalogue.brands.values():
-        checks = [("primary", brand.primary, "Hvid tekst på hovedfarven og links på hvid "
-                                              "baggrund"),
-                  ("accent", brand.accent, "Accentfarven på hvid baggrund")]
-        for field, value, what in checks:
-            pos = brand.at("colors", field)
+        given = {"primary": brand.primary, "accent": brand.accent}
+        valid = {}
+        for field, value in given.items():
             if colours.parse(value) is None:
-                yield problem("M001", pos, value=value)
-                continue
-            ratio = colours.contrast(value, colours.WHITE)
-            if ratio < colours.AA:
-                yield problem("M002", pos, what=what, ratio=_ratio(ratio),
-                              suggestion=colours.nearest_passing(value))
+                yield problem("M001", brand.at("colors", field), value=value)
+            else:
+                valid[field] = value
+        for field in valid:
+            worst = colours.failing(field, valid)
+            if worst:
+                pair, ratio = worst[0]
+                what = pair.what if len(worst) == 1 else \
+                    f"{pair.what} (og {len(worst) - 1} andre steder med farven)"
+                yield problem("M002", brand.at("colors", field), what=what,
+                              ratio=_ratio(ratio),
+                              suggestion=colours.nearest_passing_for(field, valid))
 
 
 def site_url_is_https_and_unique(catalogue: Catalogue, context):
@@ -60,12 +69,28 @@ def brand_references_exist(catalogue: Catalogue, context):
                 yield _unknown("R303", "venues", venue, brand.at("venues", i), declared["venues"])
 
 
+def _logo_is_safe(file: Path, written: str, pos):
+    """M006-M008: a logo or favicon that could run or fetch something, or is not an image."""
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        yield problem("M007", pos, file=written, kind=file.suffix.lstrip(".").upper(),
+                      reason=error.strerror or str(error))
+        return
+    finding = logos.inspect(data, file.suffix)
+    if finding:
+        yield problem(finding.code, pos, file=written, **finding.fields)
+
+
 def brand_files_exist(catalogue: Catalogue, context):
     for brand in catalogue.brands.values():
         folder = f"sites/{brand.id}"
         for field, path in (("logo", brand.logo), ("favicon", brand.favicon)):
             if path:
-                yield from _check_path(context.root, folder, path.removeprefix(folder + "/"),
-                                       brand.at(field), LOGO_TYPES)
+                found = list(_check_path(context.root, folder, path.removeprefix(folder + "/"),
+                                         brand.at(field), LOGO_TYPES))
+                yield from found
+                if not found:
+                    yield from _logo_is_safe(context.root / path, path, brand.at(field))
         if not (context.root / folder / "mkdocs.yml").is_file():
             yield problem("M005", brand.pos, folder=folder + "/")
