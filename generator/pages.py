@@ -210,6 +210,7 @@ def plan_pages(selection: Selection, site_name: str,
 
 def plan_assets(selection: Selection, site: "Site", root: Path) -> list[Asset]:
     from .calendars import Calendars
+    from .photos import publish_photo
 
     sel = selection
     calendars = Calendars(sel, site)
@@ -228,5 +229,7 @@ def plan_assets(selection: Selection, site: "Site", root: Path) -> list[Asset]:
                 assets.append(Asset(f"materialer/{written}", source=root / "guides" / written))
     for teacher in sel.teachers:
         if teacher.photo_visible(sel.today):
-            assets.append(Asset(photo_path(teacher), source=root / teacher.photo))
+            # Re-encoded, never copied: the source may carry EXIF with GPS (photos.py).
+            assets.append(Asset(photo_path(teacher),
+                                lambda p=str(root / teacher.photo): publish_photo(p)))
     return assets
