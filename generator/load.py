@@ -180,9 +180,18 @@ _BINARY = getattr(os, "O_BINARY", 0)
 
 
 def outside(path: str, root: str) -> bool:
-    """Whether `path`, with every link followed, lies outside the folder `root` (resolved)."""
-    real = os.path.realpath(path)
-    return real != root and not real.startswith(root.rstrip(os.sep) + os.sep)
+    """Whether `path`, with every link followed, lies outside the folder `root` (resolved).
+
+    A catalogue has thousands of files and hardly a link; resolving only paths that pass
+    through one keeps this to a stat or two per file.
+    """
+    step = path
+    while len(step) > len(root):
+        if os.path.islink(step):
+            real = os.path.realpath(path)
+            return real != root and not real.startswith(root.rstrip(os.sep) + os.sep)
+        step = os.path.dirname(step)
+    return False
 
 
 def read_bytes(path: str, name: str, root: str | None = None

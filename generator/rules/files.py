@@ -10,7 +10,6 @@ from ..diagnostics import Pos, problem
 from ..ids import nearest
 from ..load import not_regular
 from ..model import Catalogue
-from ..photos import check_photo
 from ..schema import IMAGE_TYPES, PHOTO_TYPES
 
 
@@ -52,6 +51,8 @@ def _check_path(root: Path, folder: str, written: str, pos, allowed):
 
 def photo_is_inside_catalogue(catalogue: Catalogue, context):
     """A photo must be a real image of the type its name says, small enough to publish."""
+    from ..photos import check_photo  # Pillow takes a while to import; only photos need it
+
     for teacher in catalogue.teachers.values():
         if teacher.photo:
             written = teacher.photo.removeprefix("teachers/")
