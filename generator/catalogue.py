@@ -76,12 +76,105 @@ def source_files(root: Path) -> dict[str, list[str]]:
         folder = root / kind
         names = os.listdir(folder) if folder.is_dir() else []
         if kind == "sites":
+            # lexists, not is_file: a brand file that is a pipe or a broken link is reported
+            # (Y011) when it is read, not skipped.
             found[kind] = sorted(f"sites/{n}/{BRAND_FILE}" for n in names
-                                 if (folder / n / BRAND_FILE).is_file())
+                                 if os.path.lexists(folder / n / BRAND_FILE))
             continue
         found[kind] = sorted(f"{kind}/{n}" for n in names
                              if n.endswith(SUFFIXES[kind]) and not n.startswith("."))
     return found
+
+
+# Files a source folder holds besides its sources: photos next to the teachers, images next to
+# the guides, in subfolders too. They are read when a source names them (rules/files.py).
+COMPANIONS = {"teachers": schema.PHOTO_TYPES, "guides": schema.IMAGE_TYPES}
+# Left by the operating system, not by a person; like files whose name starts with a dot
+# (.DS_Store, .git, an editor's .x.yaml.swp), nobody needs to hear that they are not read.
+SYSTEM_FILES = {"thumbs.db", "desktop.ini", "icon\r"}
+_LEFTOVERS = ("~", ".bak", ".orig", ".tmp", ".swp", ".old")
+
+
+def _quiet(name: str) -> bool:
+    return name.startswith(".") or name.lower() in SYSTEM_FILES
+
+
+def unread_files(root: Path) -> list[Diagnostic]:
+    """A warning (N004) for every file in a source folder that nothing will read, and why.
+
+    A course saved as x.yaml.txt or put in courses/2027/ would otherwise just be missing from
+    the site, and a green check would say nothing.
+    """
+    found = []
+    for kind in ("courses", "teachers", "schools", "guides"):
+        top = os.path.join(root, kind)
+        for folder, subfolders, names in os.walk(top):
+            nested = folder != top
+            # A folder named like a source is reported as unreadable (Y011) by itself.
+            subfolders[:] = sorted(d for d in subfolders if not _quiet(d)
+                                   and (nested or not d.endswith(SUFFIXES[kind])))
+            relative = os.path.relpath(folder, root).replace(os.sep, "/")
+            for name in sorted(names):
+                if _quiet(name):
+                    continue
+                why = _why_unread(kind, name, nested)
+                if why:
+                    found.append(problem("N004", Pos(f"{relative}/{name}", 1, 1),
+                                         reason=why[0], hint=why[1]))
+    sites = root / "sites"
+    for name in sorted(os.listdir(sites)) if sites.is_dir() else []:
+        if _quiet(name):
+            continue
+        path = sites / name
+        if not path.is_dir():
+            found.append(problem("N004", Pos(f"sites/{name}", 1, 1),
+                                 reason="filer direkte i sites/ bliver ikke læst",
+                                 hint=f"Hver udgave har sin egen mappe med en {BRAND_FILE}, "
+                                      f"fx sites/{name.split('.')[0]}/{BRAND_FILE}."))
+        elif not os.path.lexists(path / BRAND_FILE):
+            for inner in sorted(n for n in os.listdir(path) if not _quiet(n)):
+                hint = (f"Omdøb filen til '{BRAND_FILE}'." if inner.lower() in
+                        ("brand.yaml", "brand.yml") else
+                        f"Læg en {BRAND_FILE} i mappen, eller slet mappen.")
+                found.append(problem("N004", Pos(f"sites/{name}/{inner}", 1, 1),
+                                     reason=f"mappen sites/{name}/ har ingen {BRAND_FILE}",
+                                     hint=hint))
+    return found
+
+
+def _why_unread(kind: str, name: str, nested: bool) -> tuple[str, str] | None:
+    """Why a file in a source folder is not read, and what to do; None if it is used."""
+    lower = name.lower()
+    suffixes = SUFFIXES[kind]
+    if lower.endswith(COMPANIONS.get(kind, ())):
+        return None
+    if nested:
+        return (f"mapper inde i {kind}/ bliver ikke læst",
+                f"Læg filen direkte i {kind}/, hvis den skal med.")
+    if name.endswith(suffixes):
+        return None
+    wanted = suffixes[0]
+    if lower.endswith(suffixes):
+        stem, suffix = name.rsplit(".", 1)
+        return (f"endelsen .{suffix} skal skrives med små bogstaver",
+                f"Omdøb filen til '{stem}.{suffix.lower()}'.")
+    if lower.endswith(_LEFTOVERS) or name.startswith("#"):
+        return ("det ligner en sikkerhedskopi fra et tekstprogram",
+                "Slet filen, hvis du ikke skal bruge den.")
+    for suffix in suffixes:
+        if suffix + "." in lower:
+            stem = name[:lower.index(suffix + ".")]
+            return (f"filnavnet skal ende på {suffix}, men ender på .{name.rsplit('.', 1)[1]}",
+                    f"Omdøb filen til '{stem}{suffix}'. Windows skjuler måske den sidste "
+                    f"endelse; slå 'Filtypenavne' til under 'Vis' i Stifinder.")
+    if kind in COMPANIONS:
+        other = "fotos" if kind == "teachers" else "billeder"
+        return (f"kun filer, der ender på {wanted}, og {other} "
+                f"({', '.join(COMPANIONS[kind])}) bliver brugt",
+                f"Flyt filen ud af {kind}/, hvis den ikke hører til her.")
+    return (f"kun filer, der ender på {wanted}, bliver læst",
+            f"Omdøb filen til '{name.rsplit('.', 1)[0]}{wanted}', hvis den skal med, eller flyt "
+            f"den ud af {kind}/.")
 
 
 def file_id_of(kind: str, name: str) -> str:
@@ -142,7 +235,7 @@ def _read(root: Path, today: dt.date, cache: FileCache | None) -> Result:
         first_file: dict[str, str] = {}
         for name in names:
             path = os.path.join(root_text, name)
-            data, problems = read_bytes(path, name)
+            data, problems = read_bytes(path, name, root_text)
             if data is None:
                 diagnostics.extend(problems)
                 continue
@@ -165,6 +258,7 @@ def _read(root: Path, today: dt.date, cache: FileCache | None) -> Result:
                 records[kind][file_id] = (path, result.record)
     if cache:
         cache.save()
+    diagnostics.extend(unread_files(root))
 
     catalogue, assembly_problems = assemble(records, root)
     diagnostics.extend(assembly_problems)

@@ -226,7 +226,19 @@ CODES: dict[str, Rule] = {
     "F903": Rule(ERROR, "Fil findes ikke", "Filen '{value}' findes ikke.", "{hint}"),
     "F904": Rule(ERROR, "Forkert filtype", "'{value}' er ikke en tilladt filtype. Tilladte: "
                  "{allowed}.", ""),
+    "F905": Rule(ERROR, "Ikke en almindelig fil", "'{value}' kan ikke bruges: {reason}.",
+                 "Læg en almindelig fil med det navn i mappen, fx en kopi af billedet."),
+    "F906": Rule(ERROR, "Billedet kan ikke læses", "'{value}' kan ikke læses som billede: "
+                 "{reason}.", "Åbn billedet i et billedprogram, og gem det igen som JPG eller "
+                 "PNG."),
+    "F907": Rule(ERROR, "Forkert billedtype", "'{value}' er et {found}-billede, men navnet "
+                 "ender på {suffix}.", "{hint}"),
+    "F908": Rule(ERROR, "Billedet er for stort", "'{value}' er for stort: {reason}.",
+                 "Gem en mindre udgave af billedet (fx 1000 punkter bred). Siden viser det "
+                 "højst 384 punkter bredt."),
     # Files as a whole.
+    "N004": Rule(WARNING, "Fil bliver ikke læst", "Filen bliver ikke læst: {reason}.",
+                 "{hint}"),
     "N002": Rule(ERROR, "To filer med samme id", "Både '{value}' og '{other}' findes; de har "
                  "samme id.", "Slet den ene, eller giv den et andet navn."),
     "N001": Rule(ERROR, "Ugyldigt filnavn", "Filnavnet '{value}' er ikke et gyldigt id.",

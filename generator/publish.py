@@ -1,15 +1,30 @@
 """Publish: check the catalogue, then let MkDocs build it, never replacing a good site/ with a
-broken one (build into a fresh folder, then swap)."""
+broken one (build into a fresh folder, then swap).
+
+A build that is killed leaves its folder (.site-build-…) behind, or, if it dies in the middle
+of the swap, the last good site as .site-old. The next build tidies up: it puts .site-old back
+if site/ is missing, and removes build folders no running build owns. Ownership is a lock
+(flock) that a build holds on its own folder for as long as it runs, so the kernel lets go
+of it when the process dies however it dies, and two builds side by side never remove each
+other's folder. Where there is no flock (Windows), only folders older than six hours go.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 from . import diagnostics as diag
 from . import plugin
@@ -71,6 +86,10 @@ def build_site(start: Path, today: dt.date, out: Path | None = None, strict: boo
     config_path = config_file(root, brand)
     if config_path is None:
         return 2
+    target = (out or root / "site").resolve()
+    if target.parent.is_dir():  # even a build that stops on errors brings back a lost site
+        with _locked(target.parent):
+            _tidy(target)
     result = result or _check(root, today, strict)
     if result is None:
         return 1
@@ -79,12 +98,14 @@ def build_site(start: Path, today: dt.date, out: Path | None = None, strict: boo
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(dt.datetime.combine(
         today, dt.time(), dt.timezone.utc).timestamp())))
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's notice about MkDocs 2
-    target = (out or root / "site").resolve()
-    staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=target.parent))
+    owned = _lock(staging, wait=True)  # held until the build is swapped in or given up
     plugin.preload(result)
     try:
         config = load_config(config_file=str(config_path), site_dir=str(staging), strict=True)
         build(config)
+        with _locked(target.parent):
+            _swap(staging, target)
     except (Abort, ConfigurationError, PluginError) as error:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"catalogue: byggeriet stoppede: {error}. site/ er uændret.", file=sys.stderr)
@@ -94,9 +115,75 @@ def build_site(start: Path, today: dt.date, out: Path | None = None, strict: boo
         raise
     finally:
         plugin.preload(None)
-    _swap(staging, target)
+        _unlock(owned)
     print(f"Bygget til {target}.")
     return 0
+
+
+STAGING = ".site-build-"
+GRACE = 60  # seconds: a younger folder may belong to a build that has not locked it yet
+UNLOCKED_AGE = 6 * 3600  # without flock, age is all there is to go by
+
+
+def _lock(folder: Path, wait: bool) -> int | None:
+    """A descriptor that holds an exclusive lock on `folder`, or None if another process holds
+    it (and `wait` is false) or the folder is gone. Without flock: a descriptor, no lock."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return None
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except OSError:
+            os.close(fd)
+            return None
+    return fd
+
+
+def _unlock(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)  # closing lets go of the lock
+
+
+@contextlib.contextmanager
+def _locked(folder: Path):
+    """The folder that holds site/ is locked while site/ is swapped or tidied, so that one
+    build never sees another halfway through a swap."""
+    fd = _lock(folder, wait=True)
+    try:
+        yield
+    finally:
+        _unlock(fd)
+
+
+def _tidy(target: Path) -> None:
+    """Remove what killed builds left next to `target`; bring back a site lost mid-swap."""
+    old = target.with_name(f".{target.name}-old")
+    if old.is_dir() and not old.is_symlink():
+        if target.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.rename(target)
+            print(f"catalogue: {old.name} var det sidste gode site; det er lagt tilbage som "
+                  f"{target.name}/.", file=sys.stderr)
+    now = time.time()
+    for folder in target.parent.glob(STAGING + "*"):
+        try:
+            if folder.is_symlink() or not folder.is_dir():
+                continue
+            age = now - folder.stat().st_mtime
+        except OSError:
+            continue
+        if age < GRACE or (fcntl is None and age < UNLOCKED_AGE):
+            continue
+        fd = _lock(folder, wait=False)
+        if fd is None:
+            continue  # a build is running in it
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            _unlock(fd)
 
 
 def _swap(staging: Path, target: Path) -> None:
@@ -104,7 +191,12 @@ def _swap(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
-    staging.rename(target)
+    try:
+        staging.rename(target)
+    except OSError:
+        if old.exists() and not target.exists():
+            old.rename(target)  # keep the last good site where it was
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 

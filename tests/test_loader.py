@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from generator.load import MAX_FILE_BYTES, Mapping, Scalar, Sequence, load, locate
+import os
+import signal
+
+import pytest
+
+from generator import load as loader
+from generator.load import MAX_FILE_BYTES, Mapping, Scalar, Sequence, load, locate, read_bytes
 
 
 def _load(text: str | bytes):
@@ -92,3 +98,45 @@ def test_empty_and_scalar_documents():
     assert [p.code for p in _load("bare en tekst\n")[1]] == ["Y004"]
     tree, _ = _load("title: x\n")
     assert isinstance(tree.items["title"], Scalar)
+
+
+@pytest.fixture
+def alarm():
+    """Fail, instead of hanging, if reading a pipe waits for a writer."""
+    def ring(*_):
+        raise TimeoutError("reading waited for a writer")
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.alarm(10)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_refused_without_waiting(tmp_path, alarm):
+    os.mkfifo(tmp_path / "x.yaml")
+    data, problems = read_bytes(str(tmp_path / "x.yaml"), "courses/x.yaml")
+    assert data is None and [p.code for p in problems] == ["Y011"]
+    assert "navngivet pipe (FIFO)" in problems[0].message
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_swapped_in_after_the_first_look_is_refused_too(tmp_path, alarm, monkeypatch):
+    os.mkfifo(tmp_path / "x.yaml")
+    monkeypatch.setattr(loader, "not_regular", lambda path: None)  # it was a file a moment ago
+    data, problems = read_bytes(str(tmp_path / "x.yaml"), "courses/x.yaml")
+    assert data is None and "navngivet pipe (FIFO)" in problems[0].message
+
+
+def test_a_link_out_of_the_catalogue_is_refused_and_one_inside_is_read(tmp_path):
+    root = tmp_path / "katalog"
+    (root / "courses").mkdir(parents=True)
+    (root / "drafts").mkdir()
+    (root / "drafts" / "a.yaml").write_text("title: x\n")
+    (tmp_path / "b.yaml").write_text("title: y\n")
+    (root / "courses" / "a.yaml").symlink_to(root / "drafts" / "a.yaml")
+    (root / "courses" / "b.yaml").symlink_to(tmp_path / "b.yaml")
+    inside, _ = read_bytes(str(root / "courses" / "a.yaml"), "courses/a.yaml", str(root))
+    assert inside == b"title: x\n"
+    data, problems = read_bytes(str(root / "courses" / "b.yaml"), "courses/b.yaml", str(root))
+    assert data is None and "uden for kataloget" in problems[0].message

@@ -233,8 +233,10 @@ def test_broken_example_is_reported_at_its_line(case: Case, mini: Path):
 
 
 def test_every_code_has_a_case():
-    # Y011, N001, N002 and M005 are tested below; I001-I005 in test_opendata.py (import).
+    # Y011, N001, N002 and M005 are tested below; I001-I005 in test_opendata.py (import);
+    # F905-F908 and N004 (pipes, photos, unread files) in test_files.py.
     tested = {c.code for c in CASES} | {"Y011", "N001", "N002", "M005"} | {f"I00{n}" for n in range(1, 6)}
+    tested |= {"F905", "F906", "F907", "F908", "N004"}
     assert set(CODES) == tested
 
 

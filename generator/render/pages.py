@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from ..photos import publish_photo
 from ..select import Selection
 from ..templating import month_name, strings
 from . import Asset, Build, Page, feed_path, offering_ics_path, pdf_path
@@ -155,7 +156,9 @@ def plan(build: Build) -> list[Page | Asset]:
                 planned.append(Asset(f"materialer/{written}", source=root / "guides" / written))
     for teacher in sel.teachers:
         if teacher.photo_visible(sel.today):
-            planned.append(Asset(photo_path(teacher), source=root / teacher.photo))
+            # Re-encoded, never copied: the source may carry EXIF with GPS (photos.py).
+            planned.append(Asset(photo_path(teacher),
+                                 lambda p=str(root / teacher.photo): publish_photo(p)))
     if site.brand_id is not None:
         for name, path in (("logo", site.logo), ("favicon", site.favicon)):
             planned.append(Asset(brand_asset(name, path), source=path))

@@ -1,12 +1,14 @@
-"""File rules: a path in a source must name a real file inside the catalogue."""
+"""File rules: a path in a source must name a real, regular file inside the catalogue."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from ..diagnostics import Pos, problem
 from ..ids import nearest
+from ..load import not_regular
 from ..model import Catalogue
 from ..schema import IMAGE_TYPES, PHOTO_TYPES
 
@@ -27,24 +29,40 @@ def _check_path(root: Path, folder: str, written: str, pos, allowed):
     if path.suffix.lower() not in allowed:
         yield problem("F904", pos, value=written, allowed=", ".join(allowed))
         return
-    if not resolved.is_file():
-        if written.startswith(f"{folder}/"):
-            hint = f"Skriv kun filnavnet, fx '{Path(written).name}'."
-        else:
-            parent = path.parent
-            near = nearest(path.name, [p.name for p in parent.iterdir()]) \
-                if parent.is_dir() else None
-            hint = f"Mente du '{near}'?" if near else \
-                f"Læg filen i mappen {folder}/ ved siden af den fil, der nævner den."
-        yield problem("F903", pos, value=written, hint=hint)
+    if os.path.exists(path):
+        # Named, but not something to read: a pipe would make the build wait forever.
+        reason = not_regular(str(path))
+        if reason is not None:
+            yield problem("F905", pos, value=written, reason=reason)
+        return
+    if os.path.lexists(path):
+        hint = (f"'{written}' er en genvej til en fil, der ikke findes længere. Læg selve filen "
+                f"i mappen {folder}/.")
+    elif written.startswith(f"{folder}/"):
+        hint = f"Skriv kun filnavnet, fx '{Path(written).name}'."
+    else:
+        parent = path.parent
+        near = nearest(path.name, [p.name for p in parent.iterdir()]) \
+            if parent.is_dir() else None
+        hint = f"Mente du '{near}'?" if near else \
+            f"Læg filen i mappen {folder}/ ved siden af den fil, der nævner den."
+    yield problem("F903", pos, value=written, hint=hint)
 
 
 def photo_is_inside_catalogue(catalogue: Catalogue, context):
+    """A photo must be a real image of the type its name says, small enough to publish."""
+    from ..photos import check_photo  # Pillow takes a while to import; only photos need it
+
     for teacher in catalogue.teachers.values():
         if teacher.photo:
-            yield from _check_path(context.root, "teachers",
-                                   teacher.photo.removeprefix("teachers/"),
-                                   teacher.at("photo"), PHOTO_TYPES)
+            written = teacher.photo.removeprefix("teachers/")
+            found = list(_check_path(context.root, "teachers", written, teacher.at("photo"),
+                                     PHOTO_TYPES))
+            if not found:
+                photo = check_photo(str(context.root / teacher.photo), written,
+                                    teacher.at("photo"))
+                found = [photo] if photo else []
+            yield from found
 
 
 def guide_images_are_inside_catalogue(catalogue: Catalogue, context):
