@@ -244,6 +244,10 @@ _BIDI = r"\u202a-\u202e\u2066-\u2069"
 _MARKS = r"\u200e\u200f\u061c"
 ONE_LINE_BAD = rf"\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}{_MARKS}"
 _ONE_LINE_BAD = re.compile(f"[{ONE_LINE_BAD}]")
+# A one-line text is a title, a name or a note; the longest in the demo has about 200
+# characters. Far longer ones are pasted by mistake, and they stall the PDFs, whose running
+# heads repeat them on every page.
+MAX_LINE = 500
 _MARKDOWN_BAD = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
@@ -299,6 +303,10 @@ class Converter:
         if bad is not None:
             self.report("S111", pos, **bad_character_values(label, *bad, block=node.block,
                                                              markdown=kind == "markdown"))
+            return None
+        if kind == "text" and len(text.strip()) > MAX_LINE:
+            length = f"{len(text.strip()):,}".replace(",", ".")
+            self.report("S112", pos, field=label, length=length, limit=MAX_LINE)
             return None
         if kind in ("text", "markdown", "path"):
             return text if kind == "markdown" else text.strip()
@@ -512,7 +520,8 @@ def bad_character_values(label: str | None, char: str, before: str, block: bool 
         hint = "Skriv et almindeligt linjeskift (Enter) i stedet."
     elif char in "\n\r" and block:
         hint = ("Skriv '>-' efter feltnavnet i stedet for '|', og ingen tomme linjer i "
-                "teksten; så bliver linjerne lagt sammen til én. Eller skriv teksten på én linje.")
+                "teksten; så bliver linjerne lagt sammen til én. Eller skriv teksten på én "
+                "linje.")
     elif char in "\n\r":
         hint = ("Skriv teksten på én linje (uden \\n). Er den lang, kan du skrive '>-' efter "
                 "feltnavnet og fortsætte på linjerne under; de bliver lagt sammen til én.")
@@ -564,7 +573,8 @@ def convert(kind: str, tree: Mapping, spec: Field | None = None) -> tuple[dict |
 # --- JSON Schema for editors -------------------------------------------------------------
 
 _SCALAR_SCHEMAS = {
-    "text": {"type": "string", "pattern": rf"^\s*[^{ONE_LINE_BAD}]*\s*$"},
+    "text": {"type": "string", "pattern": rf"^\s*[^{ONE_LINE_BAD}]*\s*$",
+             "maxLength": MAX_LINE},
     "markdown": {"type": "string"},
     "path": {"type": "string", "pattern": rf"^\s*[^{ONE_LINE_BAD}]*\s*$"},
     "id": {"type": "string", "pattern": ID_PATTERN},

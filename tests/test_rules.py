@@ -302,10 +302,13 @@ CASES.extend([
     Case("S111", SCHOOL, ("address: Havevej 2", 'address: "Havevej\\u20282"'), "Havevej"),
     Case("S111", BRAND, ("footer: Et samarbejde i Testby.", 'footer: "Et samarbejde\\ni Testby."'),
          "footer:"),
-    Case("S111", GUIDE, ("title: Fem veje til et godt liv", 'title: "Fem veje\\u2066 til et godt liv"'),
-         "title:"),
+    Case("S111", GUIDE, ("title: Fem veje til et godt liv", 'title: "Fem \\u2066veje"'), "title:"),
     Case("S111", GUIDE, _GUIDE_TEXT.replace("Lidt tekst", "Lidt \u202etekst"), "Lidt \u202etekst",
          good=("Lidt tekst", "Lidt\ttekst")),
+    Case("S112", A, ("summary: Et kursus, som testene bygger p\u00e5.",
+                     "summary: >-\n" + "  Et kursus, som testene bygger paa.\n" * 15), "summary:",
+         good=("summary: Et kursus, som testene bygger p\u00e5.",
+               "summary: >-\n" + "  Et kursus, som testene bygger paa.\n" * 13)),
 ])
 
 
