@@ -81,6 +81,11 @@ CODES: dict[str, Rule] = {
                  "telefonnummer.", "Skriv fx 'contact: {{email: kontakt@eksempel.dk}}'."),
     "S109": Rule(ERROR, "Tal uden for grænsen", "'{field}' skal være mindst {minimum}, men er "
                  "{value}.", ""),
+    "S111": Rule(ERROR, "Ugyldigt tegn i tekst", "{field} indeholder {character}{where}.",
+                 "{hint}"),
+    "S112": Rule(ERROR, "For lang tekst", "'{field}' har {length} tegn, men en tekst på én linje "
+                 "må højst have {limit}.",
+                 "Skriv en kortere tekst. Længere forklaringer hører til i 'description'."),
     # Time: dates, times and their order.
     "T201": Rule(ERROR, "Ugyldig dato", "'{value}' er ikke en rigtig dato.",
                  "Skriv datoen som ÅÅÅÅ-MM-DD, fx 2027-02-03, og tjek at dagen findes."),

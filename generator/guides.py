@@ -79,6 +79,13 @@ def check_guide(name: str, data: bytes) -> tuple[dict | None, list[Diagnostic]]:
 
 def _check_body(name: str, body: str, body_line: int) -> list[Diagnostic]:
     problems = []
+    # The body is the file's own text, so a Windows line end is not an invisible character.
+    bad = schema.bad_character(body.replace("\r\n", "\n"), markdown=True)
+    if bad is not None:
+        char, before = bad
+        pos = Pos(name, body_line + before.count("\n"), len(before) - before.rfind("\n"))
+        problems.append(problem("S111", pos, **schema.bad_character_values(
+            None, char, before, markdown=True)))
     for match in SHORTCODE.finditer(body):
         line = body_line + body.count("\n", 0, match.start())
         pos = Pos(name, line, len(match["indent"]) + 1)

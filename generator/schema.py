@@ -231,7 +231,24 @@ BRAND = struct(
 KINDS = {"courses": COURSE, "teachers": TEACHER, "schools": SCHOOL}
 
 
-_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+# ASCII digits only: `\d` and date.fromisoformat also take other scripts' digits, 20270201 and
+# week dates, which the JSON Schemas (and so the editors) refuse.
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_TIME = re.compile(r"^([0-9]{1,2})[:.]([0-9]{2})$")
+# What a one-line text cannot hold: line breaks break the .ics, JSON-LD and page titles, and the
+# rest are invisible (control characters; bidirectional controls that make a text read
+# differently from how it is stored). Markdown may hold line breaks and tabs, and the three
+# direction marks that mixed Danish and Arabic or Hebrew text needs; embeddings, overrides and
+# isolates can reorder what a reader sees, so they are refused there too.
+_BIDI = r"\u202a-\u202e\u2066-\u2069"
+_MARKS = r"\u200e\u200f\u061c"
+ONE_LINE_BAD = rf"\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}{_MARKS}"
+_ONE_LINE_BAD = re.compile(f"[{ONE_LINE_BAD}]")
+# A one-line text is a title, a name or a note; the longest in the demo has about 200
+# characters. Far longer ones are pasted by mistake, and they stall the PDFs, whose running
+# heads repeat them on every page.
+MAX_LINE = 500
+_MARKDOWN_BAD = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{6,}[0-9]$")
@@ -282,6 +299,15 @@ class Converter:
 
     def scalar(self, spec: Field, node: Scalar, label: str) -> Any:
         text, kind, pos = node.text, spec.kind, node.pos
+        bad = bad_character(text if kind == "markdown" else text.strip(), kind == "markdown")
+        if bad is not None:
+            self.report("S111", pos, **bad_character_values(label, *bad, block=node.block,
+                                                             markdown=kind == "markdown"))
+            return None
+        if kind == "text" and len(text.strip()) > MAX_LINE:
+            length = f"{len(text.strip()):,}".replace(",", ".")
+            self.report("S112", pos, field=label, length=length, limit=MAX_LINE)
+            return None
         if kind in ("text", "markdown", "path"):
             return text if kind == "markdown" else text.strip()
         if kind == "id":
@@ -351,11 +377,14 @@ class Converter:
         raise AssertionError(f"unknown field kind {kind}")
 
     def date(self, node: Scalar) -> dt.date | None:
+        text = node.text.strip()
         try:
-            return dt.date.fromisoformat(node.text.strip())
+            if _DATE.match(text):
+                return dt.date.fromisoformat(text)
         except ValueError:
-            self.report("T201", node.pos, value=node.text)
-            return None
+            pass
+        self.report("T201", node.pos, value=node.text)
+        return None
 
     def struct(self, spec: Field, node: Node, label: str) -> dict | None:
         if not isinstance(node, Mapping):
@@ -451,6 +480,61 @@ class Converter:
                         hint=f"Tilføj mindst ét punkt under '{label}'.")
 
 
+def bad_character(text: str, markdown: bool = False) -> tuple[str, str] | None:
+    """The first character `text` cannot hold, and the text before it; None if all is well.
+
+    `text` is what is used: a one-line field's text without the spaces and line breaks around
+    it (a '|' block with one line ends in a line break that is never shown).
+    """
+    match = (_MARKDOWN_BAD if markdown else _ONE_LINE_BAD).search(text)
+    return (match[0], text[:match.start()]) if match else None
+
+
+def character_name(char: str) -> str:
+    """A character a coordinator cannot see, in words."""
+    code = f"U+{ord(char):04X}"
+    if char in "\n\r":
+        return "et linjeskift"
+    if char == "\t":
+        return "en tabulator"
+    if char == "\0":
+        return f"et nul-tegn ({code})"
+    if char in "\u2028\u2029":
+        return f"et usynligt linjeskift ({code})"
+    if re.match(f"[{_BIDI}{_MARKS}]", char):
+        return f"et usynligt retningstegn ({code})"
+    return f"et usynligt styretegn ({code})"
+
+
+def bad_character_values(label: str | None, char: str, before: str, block: bool = False,
+                         markdown: bool = False) -> dict:
+    """The values of an S111 message: which field, which character, where, and what to do."""
+    line = before.rsplit("\n", 1)[-1]  # a coordinator finds the spot by the words before it
+    if line.strip():
+        where = f" efter '{'…' if len(line) > 30 else ''}{line[-30:]}'"
+    else:
+        where = " i starten af en linje" if markdown else " i starten af teksten"
+    name = character_name(char)
+    if markdown and char in "\r\u2028\u2029":  # a line break that Markdown does not see
+        name = f"et usynligt linjeskift (U+{ord(char):04X})"
+        hint = "Skriv et almindeligt linjeskift (Enter) i stedet."
+    elif char in "\n\r" and block:
+        hint = ("Skriv '>-' efter feltnavnet i stedet for '|', og ingen tomme linjer i "
+                "teksten; så bliver linjerne lagt sammen til én. Eller skriv teksten på én "
+                "linje.")
+    elif char in "\n\r":
+        hint = ("Skriv teksten på én linje (uden \\n). Er den lang, kan du skrive '>-' efter "
+                "feltnavnet og fortsætte på linjerne under; de bliver lagt sammen til én.")
+    elif char == "\t":
+        hint = "Skriv et mellemrum i stedet for tabulatoren (\\t)."
+    else:
+        hint = ("Tegnet kan ikke ses og kommer ofte med, når tekst kopieres fra et andet "
+                "program. Slet det, fx ved at skrive ordene omkring det igen, eller slet koden "
+                f"\\u{ord(char):04x}, hvis den står i teksten.")
+    return {"field": f"'{label}'" if label else "Teksten", "character": name, "where": where,
+            "hint": hint}
+
+
 def _and(names: list[str]) -> str:
     quoted = [f"'{n}'" for n in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " og " + quoted[-1]
@@ -489,14 +573,15 @@ def convert(kind: str, tree: Mapping, spec: Field | None = None) -> tuple[dict |
 # --- JSON Schema for editors -------------------------------------------------------------
 
 _SCALAR_SCHEMAS = {
-    "text": {"type": "string"},
+    "text": {"type": "string", "pattern": rf"^\s*[^{ONE_LINE_BAD}]*\s*$",
+             "maxLength": MAX_LINE},
     "markdown": {"type": "string"},
-    "path": {"type": "string"},
+    "path": {"type": "string", "pattern": rf"^\s*[^{ONE_LINE_BAD}]*\s*$"},
     "id": {"type": "string", "pattern": ID_PATTERN},
     "int": {"type": "integer"},
     "bool": {"type": "boolean"},
-    "date": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
-    "time": {"type": "string", "pattern": r"^([01]?\d|2[0-3])[:.][0-5]\d$"},
+    "date": {"type": "string", "format": "date", "pattern": _DATE.pattern},
+    "time": {"type": "string", "pattern": r"^([01]?[0-9]|2[0-3])[:.][0-5][0-9]$"},
     "email": {"type": "string", "format": "email"},
     "url": {"type": "string", "pattern": r"^https?://"},
     "phone": {"type": "string"},

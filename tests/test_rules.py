@@ -383,3 +383,71 @@ def test_problems_are_sorted_by_file_and_line(mini: Path):
     found = _codes(mini, TODAY)
     keys = [(d.pos.file, d.pos.line, d.pos.column) for d in found]
     assert keys == sorted(keys) and len(found) >= 3
+
+
+# One-line texts and invisible characters (S111). pytest reads CASES when it collects the tests
+# above, after this module has run, so these cases take part in every test over CASES.
+_GUIDE_TEXT = (Path(__file__).parent / "fixtures" / "mini" / GUIDE).read_text(encoding="utf-8")
+
+CASES.extend([
+    Case("S111", A, ("title: Kursus A", "title: |\n  Kursus\n  A"), "title: |",
+         good=("title: Kursus A", "title: >-\n  Kursus\n  A"), hint="'>-'"),
+    Case("S111", A, ("summary: Et kursus, som testene bygger p\u00e5.",
+                     'summary: "Pris: \\u202e05 kr."'), "summary:", hint="\\u202e"),
+    Case("S111", A, ("room: Lokale 1", 'room: "Lokale\\t1"'), "room:",
+         good=("Hver gang starter med kaffe.", "Hver gang\tstarter med kaffe."), hint="mellemrum"),
+    Case("S111", PEER_P, ("title: Peer-underviser", 'title: "Peer\\0underviser"'), "title:"),
+    Case("S111", SCHOOL, ("address: Havevej 2", 'address: "Havevej\\u20282"'), "Havevej"),
+    Case("S111", BRAND, ("footer: Et samarbejde i Testby.", 'footer: "Et samarbejde\\ni Testby."'),
+         "footer:"),
+    Case("S111", GUIDE, ("title: Fem veje til et godt liv", 'title: "Fem \\u2066veje"'), "title:"),
+    Case("S111", GUIDE, _GUIDE_TEXT.replace("Lidt tekst", "Lidt \u202etekst"), "Lidt \u202etekst",
+         good=("Lidt tekst", "Lidt\ttekst")),
+    Case("S112", A, ("summary: Et kursus, som testene bygger p\u00e5.",
+                     "summary: >-\n" + "  Et kursus, som testene bygger paa.\n" * 15), "summary:",
+         good=("summary: Et kursus, som testene bygger p\u00e5.",
+               "summary: >-\n" + "  Et kursus, som testene bygger paa.\n" * 13)),
+])
+
+
+def test_a_hidden_character_is_named_and_placed_in_words(mini: Path):
+    _apply(mini, A, ("title: Kursus A", 'title: "Kursus \\u202eA"'))
+    found = [d for d in _codes(mini, TODAY) if d.code == "S111"]
+    assert [(d.pos.line, d.pos.column) for d in found] == [(1, 8)]
+    assert found[0].message == ("'title' indeholder et usynligt retningstegn (U+202E) efter "
+                                "'Kursus '.")
+
+
+def test_a_hidden_character_in_a_guide_is_found_on_its_own_line(mini: Path):
+    (mini / GUIDE).write_text(_GUIDE_TEXT.replace("## Øge netværk", "## Øge\x1b netværk"),
+                              encoding="utf-8")
+    found = [d for d in _codes(mini, TODAY) if d.code == "S111"]
+    line = _line_of(_GUIDE_TEXT, "## Øge netværk")
+    assert [(d.pos.line, d.pos.column) for d in found] == [(line, 7)]
+    assert "et usynligt styretegn (U+001B) efter '## Øge'" in found[0].message
+
+
+def test_a_guide_saved_with_windows_line_ends_is_fine(mini: Path):
+    (mini / GUIDE).write_bytes(_GUIDE_TEXT.replace("\n", "\r\n").encode("utf-8"))
+    assert [d for d in _codes(mini, TODAY) if d.severity == "error"] == []
+
+
+@pytest.mark.parametrize("value", ["20270203", "2027W034", "2027-W05-3", "2027-02-3",
+                                   '"\\u0662\\u0660\\u0662\\u0667-\\u0660\\u0662-\\u0660\\u0663"'])
+def test_a_date_must_be_year_month_day_in_digits_0_to_9(mini: Path, value: str):
+    _apply(mini, A, ("date: 2027-02-03", f"date: {value}"))
+    found = [d for d in _codes(mini, TODAY) if d.code == "T201"]
+    assert [d.pos.line for d in found] == [23]
+
+
+@pytest.mark.parametrize("value", ['"\\u0661\\u0660:\\u0660\\u0660"', '"\\u0967\\u0966:00"',
+                                   '"10:\\uff10\\uff10"'])
+def test_a_time_must_be_written_in_digits_0_to_9(mini: Path, value: str):
+    _apply(mini, A, ('start: "10:00"', f"start: {value}"))
+    found = [d for d in _codes(mini, TODAY) if d.code == "T202"]
+    assert [d.pos.line for d in found] == [23]
+
+
+def test_times_may_still_be_written_with_one_digit_hours_or_a_full_stop(mini: Path):
+    _apply(mini, A, ('start: "10:00", end: "13:00"', 'start: "9:30", end: "13.00"'))
+    assert [d for d in _codes(mini, TODAY) if d.severity == "error"] == []
