@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -32,6 +33,31 @@ def copy_catalogue(source: Path, target: Path) -> Path:
 def mini(tmp_path) -> Path:
     """A fresh copy of the small valid catalogue the rule tests mutate."""
     return copy_catalogue(MINI, tmp_path / "mini")
+
+
+@pytest.fixture(scope="session")
+def mini_catalogue():
+    """The small catalogue, read once; a test that needs it different makes a changed copy."""
+    from generator.catalogue import read_catalogue
+
+    return read_catalogue(MINI, TODAY, use_cache=False).catalogue
+
+
+def changed(catalogue, course_id: str, offering: dict | None = None, **course):
+    """The catalogue with one course changed, and with `offering`, its first offering too."""
+    new = dataclasses.replace(catalogue.courses[course_id], **course)
+    if offering:
+        first = dataclasses.replace(new.offerings[0], **offering)
+        new = dataclasses.replace(new, offerings=(first, *new.offerings[1:]))
+    return dataclasses.replace(catalogue, courses={**catalogue.courses, course_id: new})
+
+
+def soup(site: Path, url: str):
+    """A built page, parsed; `url` as the site links it ("kurser/" or "kalender.ics")."""
+    from bs4 import BeautifulSoup
+
+    path = site / url / "index.html" if url.endswith("/") or not url else site / url
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 @pytest.fixture

@@ -1,85 +1,14 @@
-"""Open data: the Data Package of every build, its export, and importing a term from a sheet."""
+"""Import (generator/importer.py): a term planned in a spreadsheet, into the course files;
+directly, and through `catalogue import offerings` as a coordinator runs it."""
 
 from __future__ import annotations
 
-import csv
-import dataclasses
-import io
-import json
+import datetime as dt
 from pathlib import Path
 
-import pytest
-from frictionless import validate
+from generator import importer
 
-from generator.catalogue import read_catalogue
-from generator.render.opendata import PackageInvalid, package_files, validate_files
-from generator.render import Site
-from generator.select import Selection
-
-from conftest import MINI, REPO, TODAY, TODAY_DEMO, run
-
-RESOURCES = {"courses", "offerings", "sessions", "teachers", "venues", "schools", "themes"}
-
-
-def _csv(data: bytes) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
-
-
-def test_every_build_publishes_a_valid_package(built: Path):
-    package = json.loads((built / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    assert {r["name"] for r in package["resources"]} == RESOURCES
-    for resource in package["resources"]:
-        schema = resource["schema"]
-        assert schema["primaryKey"] and all("type" in f for f in schema["fields"])
-    assert any(r["schema"].get("foreignKeys") for r in package["resources"])
-    assert package["licenses"][0]["name"] == "CC-BY-4.0"
-    assert package["contributors"][0]["title"] == "Recoveryskolerne i Region Midtjylland"
-    assert package["homepage"] == "https://recoveryskoler.example.org/"
-    assert package["created"].startswith(TODAY_DEMO.isoformat())
-    report = validate(str(built / "data" / "datapackage.json"))
-    assert report.valid, report.flatten(["rowNumber", "fieldName", "type"])
-    page = (built / "data" / "index.html").read_text(encoding="utf-8")
-    assert "datapackage.json" in page and "sessions.csv" in page
-
-
-def test_a_broken_foreign_key_is_caught():
-    catalogue = read_catalogue(REPO, TODAY_DEMO, use_cache=False).catalogue
-    files = package_files(Selection(catalogue, TODAY_DEMO), Site("Test"))
-    validate_files(files)  # as made, it is valid
-    rows = files["offerings.csv"].decode("utf-8").splitlines()
-    rows[1] = rows[1].replace(rows[1].split(",")[3], "et-sted-der-ikke-findes", 1)
-    files["offerings.csv"] = ("\r\n".join(rows) + "\r\n").encode("utf-8")
-    with pytest.raises(PackageInvalid) as error:
-        validate_files(files)
-    assert "offerings, række 2" in str(error.value) and "foreign key" in str(error.value)
-
-
-def test_no_unconsented_name_in_any_csv(built: Path):
-    catalogue = read_catalogue(REPO, TODAY_DEMO, use_cache=False).catalogue
-    hidden = [t for t in catalogue.teachers.values()
-              if t.public_name(TODAY_DEMO) is None]
-    text = "\n".join(p.read_text(encoding="utf-8") for p in (built / "data").glob("*.csv"))
-    for teacher in hidden:
-        assert teacher.name not in text and teacher.id not in text, teacher.id
-    teachers = _csv((built / "data" / "teachers.csv").read_bytes())
-    assert {t["id"] for t in teachers} == {t.id for t in Selection(catalogue, TODAY_DEMO).teachers}
-
-
-def test_a_brands_package_holds_only_its_schools(tmp_path: Path):
-    out = tmp_path / "viborg"
-    done = run(["export", "datapackage", "--out", str(out), "--site", "viborg",
-                "--today", TODAY_DEMO.isoformat()], REPO)
-    assert done.returncode == 0, done.stderr
-    assert {row["id"] for row in _csv((out / "schools.csv").read_bytes())} == \
-        {"recoveryskolen-viborg"}
-    assert {row["school_id"] for row in _csv((out / "courses.csv").read_bytes())} == \
-        {"recoveryskolen-viborg"}
-    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
-    assert package["homepage"] == "https://recoveryskolen.viborg.example.org/"
-    assert validate(str(out / "datapackage.json")).valid
-
-
-# --- import --------------------------------------------------------------------------------
+from conftest import TODAY, run
 
 HEADER = "course,offering,date,start,end,venue,teachers,capacity,status\n"
 
@@ -93,6 +22,53 @@ def _sheet(folder: Path, rows: str) -> Path:
 def _sources(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*.yaml")}
 
+
+# --- the steps, directly ---------------------------------------------------------------------
+
+def test_a_sheet_is_read_into_typed_rows(tmp_path: Path):
+    sheet = _sheet(tmp_path, "kursus-a,sommer,2027-06-02,10:00,13:00,haven,peer-p fag-f,10,\n")
+    rows, problems = importer.read_sheet(sheet, "hold.csv")
+    assert problems == []
+    (row,) = rows
+    assert row["date"] == dt.date(2027, 6, 2) and row["start"] == dt.time(10, 0)
+    assert row["capacity"] == 10 and row["_row"] == 2
+
+
+def test_a_bad_cell_is_named_by_row_and_column(tmp_path: Path):
+    sheet = _sheet(tmp_path, "kursus-a,sommer,2027-06-02,10:00,13:00,haven,,nul,open\n")
+    rows, problems = importer.read_sheet(sheet, "hold.csv")
+    assert rows == []
+    (problem,) = problems
+    assert (problem.code, problem.pos.file, problem.pos.line, problem.pos.column) == \
+        ("I001", "hold.csv", 2, 8)
+    assert "'nul' er ikke et helt tal" in problem.message
+
+
+def test_rows_are_grouped_into_offerings_in_the_order_they_first_appear(tmp_path: Path):
+    sheet = _sheet(tmp_path, "kursus-b,x,2027-06-02,10:00,13:00,haven,paa-r fag-g,,\n"
+                             "kursus-a,y,2027-06-03,10:00,13:00,haven,\"peer-p, fag-f\",8,full\n"
+                             "kursus-b,x,2027-06-09,10:00,13:00,haven,paa-r fag-g,,\n")
+    rows, _ = importer.read_sheet(sheet, "hold.csv")
+    planned, problems = importer.plan(rows, "hold.csv")
+    assert problems == []
+    assert [(p.course, p.key, p.row, len(p.sessions)) for p in planned] == [
+        ("kursus-b", "x", 2, 2), ("kursus-a", "y", 3, 1)]
+    assert planned[0].values == {"venue": "haven", "teachers": "paa-r fag-g", "capacity": None,
+                                 "status": "open"}
+    assert planned[1].values["teachers"] == "peer-p fag-f"  # commas or spaces between ids
+
+
+def test_an_unknown_course_is_refused_with_the_nearest_id(mini: Path):
+    sheet = _sheet(mini, "kursus-aa,sommer,2027-06-02,10:00,13:00,haven,peer-p fag-f,10,open\n")
+    rows, _ = importer.read_sheet(sheet, "hold.csv")
+    planned, _ = importer.plan(rows, "hold.csv")
+    texts, problems = importer.new_texts(mini, planned, "hold.csv")
+    assert texts == {}
+    assert [(p.code, p.pos.line, p.hint) for p in problems] == [
+        ("I003", 2, "Mente du 'kursus-a'?")]
+
+
+# --- `catalogue import offerings` --------------------------------------------------------------
 
 def test_import_adds_offerings_and_keeps_the_files_text(mini: Path):
     course = mini / "courses" / "kursus-a.yaml"
@@ -169,28 +145,6 @@ def test_wrong_columns_and_uneven_offerings_are_named(mini: Path):
     assert done.returncode == 1
     assert "hold.csv:3:8: fejl I005: Kolonne 'capacity' er '10' her, men '12'" in done.stderr
     assert _sources(mini) == before
-
-
-FORMULAS = ['=HYPERLINK("https://example.org","klik")', "+45 00 00 00 00", "-2+3", "@SUM(1)",
-            "\tindrykket", "\rlinje"]
-
-
-@pytest.mark.parametrize("text", FORMULAS)
-def test_a_text_cell_a_spreadsheet_would_run_is_neutralised(text: str):
-    catalogue = read_catalogue(MINI, TODAY, use_cache=False).catalogue
-    course = catalogue.courses["kursus-a"]
-    changed = dataclasses.replace(course, summary=text)
-    courses = dict(catalogue.courses) | {course.id: changed}
-    catalogue = dataclasses.replace(catalogue, courses=courses)
-    files = package_files(Selection(catalogue, TODAY), Site("Test"))
-    validate_files(files)  # still a valid package
-    row = next(r for r in _csv(files["courses.csv"]) if r["id"] == "kursus-a")
-    assert row["summary"] == "'" + text
-    for name, data in files.items():
-        if name.endswith(".csv"):
-            for cells in csv.reader(io.StringIO(data.decode("utf-8"))):
-                assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r"))
-                               for cell in cells), (name, cells)
 
 
 def test_import_refuses_a_cell_that_looks_like_a_formula(mini: Path):

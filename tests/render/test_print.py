@@ -1,4 +1,5 @@
-"""PDFs of the guides and the term catalogue, opened with pypdf."""
+"""Print (generator/render/print.py): PDFs of the guides and the term catalogue, opened with
+pypdf; directly on a copy of the small catalogue, and as the built demo site holds them."""
 
 from __future__ import annotations
 
@@ -8,23 +9,27 @@ import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from generator.catalogue import read_catalogue
 from generator.render import Site
+from generator.render import print as printing
 from generator.render.print import Printer
 from generator.select import Selection
 from generator.templating import danish_date
 
-from conftest import REPO, TODAY_DEMO
+from conftest import MINI, REPO, TODAY_DEMO, copy_catalogue
+from .conftest import mini_build
 
 A4 = (595, 842)
 A5 = (420, 595)
 FIVE_WAYS = ["Øge netværk", "Lære noget nyt", "Leve mere aktivt", "Være mere til stede i nuet",
              "Give af sig selv"]
+
+MINI_PDFS = {"materialer/fem-veje-til-et-godt-liv.pdf": A4,
+             "materialer/fem-veje-til-et-godt-liv-a5.pdf": A5, "kursuskatalog.pdf": A4}
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +110,69 @@ def _is_plain_ring(contours: list[tuple[float, float, float, float]]) -> bool:
     return outer[0] < inner[0] and outer[1] < inner[1] and inner[2] < outer[2] \
         and inner[3] < outer[3]
 
+
+# --- the plan, on a copy of the small catalogue (its PDFs are cached under its root) ----------
+
+@pytest.fixture(scope="module")
+def printed(mini_catalogue, tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
+    """The small catalogue's PDFs, rendered once, and the copy whose cache holds them."""
+    root = copy_catalogue(MINI, tmp_path_factory.mktemp("print") / "mini")
+    planned = printing.plan(mini_build(mini_catalogue, root=root))
+    return root, {a.path: a.read() for a in planned}
+
+
+@pytest.mark.slow
+def test_the_plan_holds_each_guide_in_each_format_and_the_term_catalogue(printed):
+    _, pdfs = printed
+    assert {path: _size(PdfReader(io.BytesIO(data))) for path, data in pdfs.items()} == MINI_PDFS
+
+
+@pytest.mark.slow
+def test_the_small_pdfs_are_tagged_danish_and_titled(printed):
+    _, pdfs = printed
+    titles = {}
+    for path, data in pdfs.items():
+        reader = PdfReader(io.BytesIO(data))
+        root = reader.trailer["/Root"]
+        assert root["/Lang"] == "da" and "/StructTreeRoot" in root, path
+        assert reader.metadata.author == "Test", path
+        titles[path] = reader.metadata.title
+    assert titles["materialer/fem-veje-til-et-godt-liv.pdf"] == "Fem veje til et godt liv"
+    assert titles["kursuskatalog.pdf"].startswith("Kursuskatalog Forår 2027")
+
+
+@pytest.mark.slow
+def test_the_small_term_catalogue_lists_its_courses_by_theme(printed):
+    _, pdfs = printed
+    reader = PdfReader(io.BytesIO(pdfs["kursuskatalog.pdf"]))
+    outline = _outline(reader)
+    assert [t for t in outline if t in ("Øge netværk", "Lære noget nyt", "Leve mere aktivt")] \
+        == ["Øge netværk", "Lære noget nyt", "Leve mere aktivt"]
+    assert "Recovery" not in outline, "a course is listed once, under its first theme"
+    text = " ".join(_text(reader).split())
+    for title in ("Kursus A", "Kursus B", "Kursus C"):
+        assert title in text
+    assert danish_date(dt.date(2027, 2, 3)) in text and danish_date(dt.date(2027, 3, 1)) in text
+    for hidden in ("Gustav", "Rita", "Paarsen", "Peersen"):
+        assert hidden not in text
+
+
+@pytest.mark.slow
+def test_a_second_plan_renders_nothing(printed, mini_catalogue, monkeypatch):
+    import weasyprint
+
+    root, first = printed
+    assert len(list((root / ".cache" / "pdf").glob("*.pdf"))) == len(MINI_PDFS)
+
+    def render(*args, **kwargs):
+        raise AssertionError("rendered again, though nothing changed")
+
+    monkeypatch.setattr(weasyprint, "HTML", render)
+    again = printing.plan(mini_build(mini_catalogue, root=root))
+    assert {a.path: a.read() for a in again} == first
+
+
+# --- the built demo site --------------------------------------------------------------------
 
 def test_every_guide_has_a_page_and_pdfs(built: Path, sel: Selection):
     assert len(sel.guides) >= 3
@@ -201,21 +269,6 @@ def test_no_unconsented_name_in_any_pdf(built: Path, sel: Selection):
         text = " ".join(_text(PdfReader(path)).split())
         for teacher in hidden:
             assert teacher.name not in text, (path.name, teacher.id)
-
-
-def test_guide_page_offers_its_downloads(built: Path):
-    page = BeautifulSoup((built / "materialer" / "fem-veje-til-et-godt-liv" / "index.html")
-                         .read_text(encoding="utf-8"), "html.parser")
-    links = [a.get_text(" ", strip=True) for a in page.select("article .kk-downloads a")]
-    assert any("A4" in text and "kB" in text for text in links)
-    assert any("A5-hæfte" in text for text in links)
-    assert page.select("article .kk-guide-courses a")
-    index = BeautifulSoup((built / "materialer" / "index.html").read_text(encoding="utf-8"),
-                          "html.parser")
-    assert len(index.select("article .kk-guide h2 a")) >= 3
-    course = BeautifulSoup((built / "kurser" / "fem-veje-til-et-godt-liv" / "index.html")
-                           .read_text(encoding="utf-8"), "html.parser")
-    assert "5 veje til et godt liv" in course.select_one("article").get_text()
 
 
 def test_pdfs_come_from_the_cache_when_nothing_changed(tmp_path: Path, sel: Selection):

@@ -1,0 +1,1 @@
+"""Tests of generator/render/, one file per renderer."""
