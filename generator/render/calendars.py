@@ -26,7 +26,7 @@ def _calendar(name: str) -> icalendar.Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", icalendar.vText(name))  # escaped like every text value
     calendar.add("x-wr-timezone", "Europe/Copenhagen")
     return calendar
 

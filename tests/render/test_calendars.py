@@ -132,8 +132,6 @@ def test_text_with_commas_semicolons_and_line_breaks_reads_back_as_written(mini_
     assert str(event["description"]).startswith("Et; to, tre\nny linje\n\n")
 
 
-@pytest.mark.xfail(strict=True, reason="X-WR-CALNAME is written unescaped: a title with a line "
-                   "break (valid to `catalogue check`) stops the build; fix in calendars._calendar")
 def test_a_title_with_a_line_break_still_makes_a_calendar(mini_catalogue):
     odd = changed(mini_catalogue, "kursus-a", title="Kursus\nA")
     data = next(a.read() for a in calendars.plan(mini_build(odd))
