@@ -25,6 +25,7 @@ from .templating import TEMPLATES
 
 DECAP = Path("node_modules") / "decap-cms" / "dist"
 BACKENDS = ("github", "gitlab", "gitea")
+PKCE = ("gitlab", "gitea")  # GitHub's login needs an OAuth helper at --base-url instead
 # Where each back end's API lives unless --api-root says otherwise; the page may talk to it.
 API_ROOTS = {"github": "https://api.github.com", "gitlab": "https://gitlab.com/api/v4",
              "gitea": "https://gitea.com/api/v1"}
@@ -234,10 +235,11 @@ def decap_config(catalogue_root: Path, backend: Backend) -> dict:
                                 "delete": "Slet: {{collection}} {{slug}}",
                                 "uploadMedia": "Upload {{path}}",
                                 "deleteMedia": "Slet {{path}}"}}
-    if backend.name in ("gitlab", "gitea") or backend.app_id:
+    if backend.name in PKCE:
+        # The browser logs in by itself (PKCE): no OAuth server of one's own is needed.
         back["auth_type"] = "pkce"
-        if backend.app_id:
-            back["app_id"] = backend.app_id
+    if backend.app_id:
+        back["app_id"] = backend.app_id
     if backend.base_url:
         back["base_url"] = backend.base_url
     if backend.api_root:
@@ -297,8 +299,8 @@ def _order(spec: Field) -> dict:
 def connect_sources(backend: Backend) -> list[str]:
     """The origins the page may fetch from: the back end's API and the local proxy."""
     urls = [backend.api_root or API_ROOTS[backend.name]]
-    if backend.name in ("gitlab", "gitea") or backend.app_id:
-        urls.append(backend.base_url or BASE_URLS[backend.name])  # PKCE token exchange
+    if backend.name in PKCE:
+        urls.append(backend.base_url or BASE_URLS[backend.name])  # the PKCE token exchange
     if backend.local_url:
         urls.append(backend.local_url)
     origins = []

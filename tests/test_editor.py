@@ -151,6 +151,36 @@ def test_a_course_made_in_the_editor_is_checked_and_built_into_a_page(editor, br
     assert any(urlsplit(url).netloc == own for url in requests)
 
 
+def test_saving_a_school_in_the_editor_keeps_its_venues_and_themes(editor, browser):
+    origin, demo = editor
+    path = demo / "schools" / "recoveryskolen-randers.yaml"
+    before = yaml.safe_load(path.read_text(encoding="utf-8"))
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(origin + "/")
+        page.get_by_role("button", name="Log ind").click()
+        page.goto(origin + "/#/collections/schools/entries/recoveryskolen-randers")
+        page.get_by_label("Kommune", exact=True).fill("Randers Kommune, Psykiatri")
+        page.get_by_role("button", name="Publicer").first.click()
+        page.get_by_text("Publicer nu").click()
+        deadline = time.monotonic() + 20
+        while "Psykiatri" not in path.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, "the school was not saved"
+            page.wait_for_timeout(200)
+    finally:
+        page.close()
+
+    text = path.read_text(encoding="utf-8")
+    after = yaml.safe_load(text)
+    assert text.startswith("# yaml-language-server: $schema=../schemas/school.schema.json\n")
+    assert after["municipality"] == "Randers Kommune, Psykiatri"
+    assert after["venues"] == before["venues"] and after.get("themes") == before.get("themes")
+    assert list(after) == [key for key in before if key in after]
+    checked = run(["check", "--today", TODAY_DEMO.isoformat()], demo)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
 def test_the_editor_config_offers_exactly_the_schemas_fields(demo, tmp_path):
     from generator.schema import COURSE, TEACHER
 
