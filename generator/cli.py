@@ -1,4 +1,4 @@
-"""The `catalogue` command: check, build, serve, new, schema.
+"""The `catalogue` command: check, build, serve, new, schema, editor.
 
 Exit codes: 0 fine, 1 problems in the sources, 2 wrong usage, 3 the program itself failed.
 """
@@ -70,6 +70,20 @@ def make_parser() -> argparse.ArgumentParser:
     importing.add_argument("--dry-run", action="store_true",
                            help="vis ændringerne uden at skrive dem")
     _today_arg(importing)
+
+    editor = commands.add_parser("editor", help="lav browser-editoren (Decap CMS) til en mappe")
+    editor.add_argument("--out", type=Path, required=True, help="mappe at skrive editoren til")
+    editor.add_argument("--backend", choices=["github", "gitlab", "gitea"], default="github",
+                        help="hvor kataloget ligger (standard: github)")
+    editor.add_argument("--repo", default="OWNER/REPO", help="repository, fx kommune/katalog")
+    editor.add_argument("--branch", default="main", help="gren at gemme på (standard: main)")
+    editor.add_argument("--app-id", help="OAuth-applikationens id (GitLab og Gitea: PKCE)")
+    editor.add_argument("--base-url", help="adressen på jeres egen GitLab/Gitea, https://...")
+    editor.add_argument("--api-root", help="API-adressen, hvis den ikke er standard")
+    editor.add_argument("--local-url", default="http://127.0.0.1:8081/api/v1",
+                        help="decap-server på egen maskine (standard: %(default)s)")
+    editor.add_argument("--no-local", action="store_true",
+                        help="ingen lokal backend (til en editor, der lægges på nettet)")
 
     schema = commands.add_parser("schema", help="skriv JSON Schema-filer til editorer")
     schema.add_argument("--out", type=Path, default=Path("schemas"))
@@ -171,6 +185,14 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def cmd_editor(args) -> int:
+    from .editor import Backend, write_editor
+
+    backend = Backend(args.backend, args.repo, args.branch, args.app_id, args.base_url,
+                      args.api_root, None if args.no_local else args.local_url)
+    return write_editor(find_root(Path.cwd()), args.out, backend)
+
+
 def cmd_export(args) -> int:
     from .brands import BrandError, site_for_build
     from .render.opendata import PackageInvalid, write_package
@@ -209,7 +231,7 @@ def cmd_import(args) -> int:
 
 
 COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "new": cmd_new,
-            "export": cmd_export, "import": cmd_import, "schema": cmd_schema}
+            "export": cmd_export, "import": cmd_import, "schema": cmd_schema, "editor": cmd_editor}
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
