@@ -10,8 +10,9 @@ and then only the index chunks and result fragments it needs.
 
 Pagefind's own `PagefindIndex` reads the binary's answers one per 0.1 s and deadlocks on any
 answer over 2 MiB (`get_files` at a few thousand courses), so this module speaks the binary's
-service protocol (base64 JSON messages, each ended by a comma) itself, in order, one message at
-a time; the binary is `pagefind_bin`'s, pinned in requirements.lock, so nothing is downloaded.
+service protocol (base64 JSON messages, each ended by a comma) itself: all records at once,
+then their answers in order. The binary is `pagefind_bin`'s, pinned in requirements.lock, so
+nothing is downloaded at build time.
 
 Pagefind writes a filter's values, and the filters themselves, in hash-map order, which changes
 from run to run (Pagefind issue #638: fragments are stable since 1.3, filters and metadata are
@@ -27,6 +28,7 @@ import hashlib
 import json
 import struct
 import subprocess
+import threading
 from html.parser import HTMLParser
 
 from pagefind.service import get_executable
@@ -58,20 +60,39 @@ class _Service:
         self.message_id = 0
 
     def send(self, payload: dict) -> dict:
-        self.message_id += 1
-        message = {"message_id": self.message_id, "payload": payload}
-        self.process.stdin.write(base64.b64encode(json.dumps(message).encode()) + b",")
-        self.process.stdin.flush()
-        answer = bytearray()
-        while not answer.endswith(b","):
-            chunk = self.process.stdout.read1(1 << 20)
-            if not chunk:
-                raise SearchIndexError("Pagefind stoppede uventet.")
-            answer += chunk
-        reply = json.loads(base64.b64decode(answer[:-1]))["payload"]
-        if reply.get("type") == "Error":
-            raise SearchIndexError(f"Pagefind: {reply.get('message')}")
-        return reply
+        return self.send_all([payload])[-1]
+
+    def send_all(self, payloads: list[dict]) -> list[dict]:
+        """Send every request, then read their answers in order. A thread writes, so neither
+        side waits on a full pipe while the other waits on it."""
+        first = self.message_id + 1
+        self.message_id += len(payloads)
+        messages = b"".join(base64.b64encode(json.dumps(
+            {"message_id": first + n, "payload": payload}).encode()) + b","
+            for n, payload in enumerate(payloads))
+
+        def write():
+            self.process.stdin.write(messages)
+            self.process.stdin.flush()
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        replies, pending = [], bytearray()
+        while len(replies) < len(payloads):
+            end = pending.find(b",")
+            if end < 0:
+                chunk = self.process.stdout.read1(1 << 20)
+                if not chunk:
+                    raise SearchIndexError("Pagefind stoppede uventet.")
+                pending += chunk
+                continue
+            reply = json.loads(base64.b64decode(pending[:end]))["payload"]
+            del pending[:end + 1]
+            if reply.get("type") == "Error":
+                raise SearchIndexError(f"Pagefind: {reply.get('message')}")
+            replies.append(reply)
+        writer.join()
+        return replies
 
     def close(self) -> None:
         self.process.stdin.close()
@@ -136,9 +157,8 @@ def index_files(entries: list[dict]) -> dict[str, bytes]:
     try:
         index_id = service.send({"type": "NewIndex",
                                  "config": {"force_language": LANGUAGE}})["index_id"]
-        for entry in entries:
-            service.send({"type": "AddRecord", "index_id": index_id, "language": LANGUAGE,
-                          "sort": None, **entry})
+        service.send_all([{"type": "AddRecord", "index_id": index_id, "language": LANGUAGE,
+                           "sort": None, **entry} for entry in entries])
         files = service.send({"type": "GetFiles", "index_id": index_id})["files"]
     finally:
         service.close()
