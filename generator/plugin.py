@@ -3,14 +3,15 @@ the `catalogue` command. One MkDocs event per step:
 
     on_config        where the catalogue is; the site's name and address
     on_pre_build     read and check the catalogue; stop on any error, with the same messages
-    on_files         run the renderers (render.RENDERERS: print, pages, calendars, structured,
-                     open data) and add their pages and files (in memory; the sources are untouched)
+    on_files         run the renderers (render.RENDERERS: print, pages, search, calendars,
+                     structured, open data) and add their pages and files (in memory; the
+                     sources are untouched)
     on_page_markdown give MkDocs the page's title and description as escaped text
     on_env           turn on autoescape in the theme's templates; give them the Danish strings
+                     (and Pagefind's, for the search dialog)
     on_page_content  render a generated page from its template in site_templates/pages/
     on_page_context  mark the page's rendered HTML as safe for the autoescaping theme
-    on_post_page     mend two things in Material's markup: `autocomplete` on checkboxes
-                     (invalid HTML) and its unnamed search dialog
+    on_post_page     mend Material's markup: `autocomplete` on checkboxes (invalid HTML)
     on_post_template the same for 404.html, which is not a page
 
 Every value from the catalogue reaches MkDocs and Material as text: the theme's environment
@@ -40,7 +41,7 @@ from .render import RENDERERS, Asset, Build, Page, Site, human_size, structured
 from .render.opendata import PackageInvalid
 from .render.pages import Links, brand_asset
 from .select import Selection
-from .templating import make_environment
+from .templating import make_environment, strings
 # Hand-written pages that end with something made from the catalogue.
 APPENDICES = {"om.md": "partials/schools.html",  # the schools and their contact
               "tilgaengelighed.md": "partials/accessibility_contact.html"}  # whom to tell
@@ -137,8 +138,6 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         meta = {"title": page.title}
         if page.description:
             meta["description"] = page.description
-        if not page.searchable:
-            meta["search"] = {"exclude": True}
         front = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
         # MkDocs renders the whole nav into every page: with every course in it, the build
         # grows with the square of the catalogue. Only index pages may join the nav.
@@ -172,13 +171,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_post_template(self, output_content, template_name, config):
         return self._mend_material(output_content)  # 404.html
 
-    def _mend_material(self, html: str) -> str:
+    @staticmethod
+    def _mend_material(html: str) -> str:
         # Material writes autocomplete="off" on the checkboxes behind its drawer and search
-        # (HTML allows it on text-like inputs only), and leaves its search dialog unnamed.
-        html = _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
-        label = self.env.globals["t"].site.search_label
-        return html.replace('data-md-component="search" role="dialog">',
-                            f'data-md-component="search" role="dialog" aria-label="{label}">', 1)
+        # (HTML allows it on text-like inputs only).
+        return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
 
     def on_page_markdown(self, markdown, page, config, files):
         # Material prints the title and description as they are, and so does the search index;
@@ -195,6 +192,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         env.globals["t"] = self.env.globals["t"]
         env.globals["catalogue_site"] = self.site
         env.globals["catalogue_jsonld"] = self._jsonld
+        env.globals["search_translations"] = strings()["search"]["ui"]
         return env
 
     def on_page_context(self, context, page, config, nav):

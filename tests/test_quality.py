@@ -269,12 +269,12 @@ def test_keyboard_only(browser, servers):
         page.keyboard.press("Enter")
     assert download.value.suggested_filename.endswith(".ics")
 
-    # Search: Material's keyboard shortcut, typing, and the first result.
+    # Search: the keyboard shortcut, typing, then Tab to the first result (past the filters).
     page.goto(f"{origin}/")
     page.keyboard.press("s")
     page.keyboard.type("mindfulness")
-    page.wait_for_selector(".md-search-result__link", timeout=10_000)
-    page.keyboard.press("ArrowDown")
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=10_000)
+    _tab_to(page, lambda f: "pagefind-ui__result-link" in f["cls"], limit=30)
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "mindfulness" in page.content().lower() and page.url != f"{origin}/"

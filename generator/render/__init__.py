@@ -112,6 +112,6 @@ def human_size(size: int) -> str:
 
 
 # The renderers import the names above, so they are imported after them.
-from . import calendars, opendata, pages, print, structured  # noqa: E402
+from . import calendars, opendata, pages, print, search, structured  # noqa: E402
 
-RENDERERS = (print, pages, calendars, structured, opendata)
+RENDERERS = (print, pages, search, calendars, structured, opendata)
