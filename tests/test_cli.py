@@ -31,7 +31,7 @@ def test_demo_passes_check():
     files = sum(len(list(REPO.glob(pattern))) for pattern in
                 ("courses/*.yaml", "teachers/*.yaml", "schools/*.yaml", "guides/*.md",
                  "sites/*/brand.yaml"))
-    assert done.stdout.strip().endswith(f"0 errors, 0 warnings in {files} files")
+    assert done.stdout.strip().endswith(f"0 fejl, 0 advarsler i {files} filer")
 
 
 @pytest.mark.parametrize("bad", BAD, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -56,7 +56,7 @@ def test_text_format_has_hint_and_summary(mini: Path):
     lines = done.stdout.splitlines()
     assert lines[0].startswith("courses/kursus-a.yaml:1:1: fejl S104: Feltet 'tittle' findes ikke")
     assert lines[1] == "    tip: Mente du 'title'?"
-    assert lines[-1] == "1 error, 0 warnings in 12 files"
+    assert lines[-1] == "1 fejl, 0 advarsler i 12 filer"
 
 
 def test_json_format(mini: Path):
@@ -84,7 +84,7 @@ def test_warnings_pass_unless_strict(mini: Path):
     args = ["check", "--today", "2027-03-01"]  # kursus-a is over, but still says "open"
     done = run(args, mini)
     assert done.returncode == 0 and "advarsel T207" in done.stdout
-    assert done.stdout.strip().endswith("0 errors, 1 warning in 12 files")
+    assert done.stdout.strip().endswith("0 fejl, 1 advarsel i 12 filer")
     assert run([*args, "--strict"], mini).returncode == 1
 
 
@@ -95,7 +95,7 @@ def test_paths_limit_what_is_shown(mini: Path):
     done = run(["check", "--today", "2026-12-01", "courses/kursus-b.yaml"], mini)
     assert done.returncode == 1
     assert "kursus-a" not in done.stdout and "courses/kursus-b.yaml:1:1" in done.stdout
-    assert done.stdout.strip().endswith("in 1 file")
+    assert done.stdout.strip().endswith("i 1 fil")
 
 
 @pytest.mark.parametrize("args", [["check", "--format", "xml"], ["check", "--today", "i morgen"],
@@ -164,7 +164,7 @@ def test_check_file_reports_a_clash_with_another_file_on_its_own_lines(name, lin
     # The other side of the clash is an error in the other file, and the note counts it.
     assert lines[-2] == ("Tjekket mod hele kataloget (12 filer). Andre filer har 1 fejl; kør "
                          "'catalogue check' uden filnavn for at se dem.")
-    assert lines[-1] == "1 error, 0 warnings in 1 file"
+    assert lines[-1] == "1 fejl, 0 advarsler i 1 fil"
 
 
 def test_full_check_reports_a_clash_once_in_each_file(mini: Path):
@@ -185,7 +185,7 @@ def test_check_file_says_when_other_files_have_errors(mini: Path):
     assert done.stdout.splitlines() == [
         "Tjekket mod hele kataloget (12 filer). Andre filer har 1 fejl; kør 'catalogue check' "
         "uden filnavn for at se dem.",
-        "0 errors, 0 warnings in 1 file"]
+        "0 fejl, 0 advarsler i 1 fil"]
 
 
 @pytest.mark.parametrize("format", ["json", "github"])
@@ -201,4 +201,4 @@ def test_check_file_keeps_machine_formats_as_they_were(format, mini: Path):
     else:
         lines = done.stdout.splitlines()
         assert lines[0].startswith("::error file=courses/kursus-b.yaml,line=13,")
-        assert lines[1:] == ["1 error, 0 warnings in 1 file"]
+        assert lines[1:] == ["1 fejl, 0 advarsler i 1 fil"]
