@@ -12,15 +12,39 @@ from pathlib import Path
 
 from . import diagnostics as diag
 from .catalogue import find_root, read_catalogue, source_files
+from .cli_strings import SEE_HELP, danish
 from .dates import resolve_today
 
 FORMATS = {"text": diag.format_text, "json": diag.format_json, "github": diag.format_github}
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse in Danish (see cli_strings): every method that writes text runs in `danish()`."""
+
+    def __init__(self, *args, **kwargs):
+        with danish():  # the section titles and the -h help are looked up here
+            super().__init__(*args, **kwargs)
+
+    def parse_known_args(self, *args, **kwargs):
+        with danish():
+            return super().parse_known_args(*args, **kwargs)
+
+    def parse_args(self, *args, **kwargs):  # it reports unknown arguments itself
+        with danish():
+            return super().parse_args(*args, **kwargs)
+
+    def format_usage(self):
+        with danish():
+            return super().format_usage()
+
+    def format_help(self):
+        with danish():
+            return super().format_help()
+
     def error(self, message):  # argparse exits 2 on usage errors, which is our contract too
         self.print_usage(sys.stderr)
         print(f"catalogue: {message}", file=sys.stderr)
+        print(SEE_HELP.format(prog=self.prog), file=sys.stderr)
         raise SystemExit(2)
 
 
@@ -31,12 +55,15 @@ def _today_arg(parser):
 
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="catalogue", description="Kursuskatalog for recoveryskoler.")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
+                                     metavar="KOMMANDO")
 
     check = commands.add_parser("check", help="tjek kildefilerne for fejl")
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+    check.add_argument("paths", nargs="*", type=Path, metavar="STI",
                        help="filer eller mapper at vise fejl for (standard: hele kataloget)")
-    check.add_argument("--format", choices=sorted(FORMATS), default="text")
+    check.add_argument("--format", choices=sorted(FORMATS), default="text",
+                       help="text (standard) til at læse, github til GitHub Actions, json til "
+                            "programmer")
     check.add_argument("--strict", action="store_true", help="advarsler tæller som fejl")
     _today_arg(check)
 
@@ -44,29 +71,40 @@ def make_parser() -> argparse.ArgumentParser:
     which = build.add_mutually_exclusive_group()
     which.add_argument("--site", metavar="NAVN", help="byg ét brand fra sites/NAVN/")
     which.add_argument("--all-sites", action="store_true",
-                       help="byg alle brands i sites/ til OUT/<navn>/")
-    build.add_argument("--out", type=Path, default=None, help="mappe at bygge til (standard: site)")
+                       help="byg alle brands i sites/ til MAPPE/<navn>/")
+    build.add_argument("--out", type=Path, default=None, metavar="MAPPE",
+                       help="mappe at bygge til (standard: site)")
     build.add_argument("--strict", action="store_true", help="advarsler tæller som fejl")
     _today_arg(build)
 
     serve = commands.add_parser("serve", help="vis kataloget på http://127.0.0.1:8000")
     serve.add_argument("--site", metavar="NAVN", help="vis ét brand fra sites/NAVN/")
-    serve.add_argument("--dev-addr", default="127.0.0.1:8000")
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="ADRESSE",
+                       help="adresse og port (standard: 127.0.0.1:8000)")
     _today_arg(serve)
 
-    new = commands.add_parser("new", help="lav en ny kursus- eller underviserfil")
-    new.add_argument("kind", choices=["course", "teacher"])
-    new.add_argument("name", help="kursets titel eller underviserens navn")
+    new = commands.add_parser("new", help="lav et nyt kursus, en underviser, en skole eller et "
+                                          "brand ud fra en skabelon")
+    new.add_argument("kind", choices=["course", "teacher", "school", "site"],
+                     help="course: kursus, teacher: underviser, school: skole, site: brand")
+    new.add_argument("name", metavar="NAVN",
+                     help="kursets titel, underviserens eller skolens navn, eller brandets "
+                          "mappe i sites/ (fx favrskov)")
+    new.add_argument("--school", action="append", default=[], metavar="ID", dest="schools",
+                     help="kun for site: en skole, hvis kurser er med (kan gentages; standard: "
+                          "skoler, hvis navn eller kommune passer til brandet)")
 
     export = commands.add_parser("export", help="eksportér åbne data")
     export.add_argument("what", choices=["datapackage"])
-    export.add_argument("--out", type=Path, required=True, help="mappe at skrive til")
+    export.add_argument("--out", type=Path, required=True, metavar="MAPPE",
+                        help="mappe at skrive til")
     export.add_argument("--site", metavar="NAVN", help="kun ét brands skoler")
     _today_arg(export)
 
     importing = commands.add_parser("import", help="indlæs hold fra et regneark (CSV)")
     importing.add_argument("what", choices=["offerings"])
-    importing.add_argument("file", type=Path, help="CSV med én række pr. undervisningsgang")
+    importing.add_argument("file", type=Path, metavar="FIL",
+                           help="CSV med én række pr. undervisningsgang")
     importing.add_argument("--dry-run", action="store_true",
                            help="vis ændringerne uden at skrive dem")
     _today_arg(importing)
@@ -86,7 +124,8 @@ def make_parser() -> argparse.ArgumentParser:
                         help="ingen lokal backend (til en editor, der lægges på nettet)")
 
     schema = commands.add_parser("schema", help="skriv JSON Schema-filer til editorer")
-    schema.add_argument("--out", type=Path, default=Path("schemas"))
+    schema.add_argument("--out", type=Path, default=Path("schemas"), metavar="MAPPE",
+                        help="mappe at skrive til (standard: schemas)")
     return parser
 
 
@@ -131,8 +170,7 @@ def cmd_check(args) -> int:
     report = FORMATS[args.format](shown, checked)
     if args.format == "text":  # json and github stay as machines expect them
         body, _, last = report.rpartition("\n")
-        whole = f"Tjekket mod hele kataloget ({result.files} " \
-                f"{'fil' if result.files == 1 else 'filer'})."
+        whole = f"Tjekket mod hele kataloget ({diag.files_da(result.files)})."
         named = set(shown)
         elsewhere, _ = diag.count(d for d in result.diagnostics if d not in named)
         if elsewhere:  # the catalogue will not build, even if the named files are fine
@@ -168,8 +206,13 @@ def cmd_serve(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from .scaffold import new_source
+    from .scaffold import new_site, new_source
 
+    if args.kind == "site":
+        return new_site(find_root(Path.cwd()), args.name, args.schools)
+    if args.schools:
+        print("catalogue: --school hører kun til 'catalogue new site'.", file=sys.stderr)
+        return 2
     return new_source(find_root(Path.cwd()), args.kind, args.name)
 
 

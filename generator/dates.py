@@ -1,4 +1,5 @@
-"""The build's "today": fixed by --today or SOURCE_DATE_EPOCH so builds are reproducible."""
+"""The build's "today" (fixed by --today or SOURCE_DATE_EPOCH so builds are reproducible), and
+times of day written the way the site writes them, for pages and messages alike."""
 
 from __future__ import annotations
 
@@ -22,3 +23,13 @@ def resolve_today(given: str | None = None) -> dt.date:
         except (ValueError, OverflowError, OSError):
             raise ValueError(f"SOURCE_DATE_EPOCH skal være et antal sekunder, ikke '{epoch}'") from None
     return dt.datetime.now(COPENHAGEN).date()
+
+
+def clock(value: dt.time) -> str:
+    """10.00: Danish style, the same on the site and in the checker's messages."""
+    return f"{value.hour:02d}.{value.minute:02d}"
+
+
+def clock_span(start: dt.time, end: dt.time) -> str:
+    """10.00–13.00, with an en dash as the site writes a span."""
+    return f"{clock(start)}–{clock(end)}"

@@ -135,10 +135,10 @@ CODES: dict[str, Rule] = {
                  "Skriv 'teachers:' på kurset eller på holdet."),
     # Booking.
     "B501": Rule(ERROR, "Underviser dobbeltbooket", "{teacher} underviser {date} kl. "
-                 "{start}-{end} både her og i {other}.",
+                 "{time} både her og i {other}.",
                  "Flyt en af undervisningsgangene, eller find en anden underviser. Fejlen står "
                  "ved begge undervisningsgange; ret den ene, så forsvinder begge."),
-    "B502": Rule(ERROR, "Lokale dobbeltbooket", "{room} er optaget {date} kl. {start}-{end} "
+    "B502": Rule(ERROR, "Lokale dobbeltbooket", "{room} er optaget {date} kl. {time} "
                  "af {other}.", "Vælg et andet lokale ('room') eller et andet tidspunkt. Fejlen "
                  "står ved begge undervisningsgange; ret den ene, så forsvinder begge."),
     # Offering status and sign-up.
@@ -291,9 +291,13 @@ def count(diagnostics: Iterable[Diagnostic]) -> tuple[int, int]:
 def summary(diagnostics: list[Diagnostic], files: int) -> str:
     """The closing line; `files` is the number of source files checked."""
     errors, warnings = count(diagnostics)
-    return (f"{errors} {'error' if errors == 1 else 'errors'}, "
-            f"{warnings} {'warning' if warnings == 1 else 'warnings'} "
-            f"in {files} {'file' if files == 1 else 'files'}")
+    return (f"{errors} fejl, {warnings} {'advarsel' if warnings == 1 else 'advarsler'} "
+            f"i {files_da(files)}")
+
+
+def files_da(files: int) -> str:
+    """'1 fil', '57 filer'."""
+    return f"{files} {'fil' if files == 1 else 'filer'}"
 
 
 _SEVERITY_DA = {ERROR: "fejl", WARNING: "advarsel"}

@@ -16,6 +16,8 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from .dates import clock
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
 
 # What coordinator Markdown may produce. Links only to the web, e-mail and phone.
@@ -72,7 +74,7 @@ def danish_date(day: dt.date, weekday: bool = True, year: bool = True) -> str:
 
 
 def danish_time(value: dt.time) -> str:
-    return f"{value.hour:02d}.{value.minute:02d}"
+    return clock(value)
 
 
 def month_name(key: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import shutil
@@ -31,7 +32,7 @@ def test_demo_passes_check():
     files = sum(len(list(REPO.glob(pattern))) for pattern in
                 ("courses/*.yaml", "teachers/*.yaml", "schools/*.yaml", "guides/*.md",
                  "sites/*/brand.yaml"))
-    assert done.stdout.strip().endswith(f"0 errors, 0 warnings in {files} files")
+    assert done.stdout.strip().endswith(f"0 fejl, 0 advarsler i {files} filer")
 
 
 @pytest.mark.parametrize("bad", BAD, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -56,7 +57,7 @@ def test_text_format_has_hint_and_summary(mini: Path):
     lines = done.stdout.splitlines()
     assert lines[0].startswith("courses/kursus-a.yaml:1:1: fejl S104: Feltet 'tittle' findes ikke")
     assert lines[1] == "    tip: Mente du 'title'?"
-    assert lines[-1] == "1 error, 0 warnings in 12 files"
+    assert lines[-1] == "1 fejl, 0 advarsler i 12 filer"
 
 
 def test_json_format(mini: Path):
@@ -84,7 +85,7 @@ def test_warnings_pass_unless_strict(mini: Path):
     args = ["check", "--today", "2027-03-01"]  # kursus-a is over, but still says "open"
     done = run(args, mini)
     assert done.returncode == 0 and "advarsel T207" in done.stdout
-    assert done.stdout.strip().endswith("0 errors, 1 warning in 12 files")
+    assert done.stdout.strip().endswith("0 fejl, 1 advarsel i 12 filer")
     assert run([*args, "--strict"], mini).returncode == 1
 
 
@@ -95,7 +96,7 @@ def test_paths_limit_what_is_shown(mini: Path):
     done = run(["check", "--today", "2026-12-01", "courses/kursus-b.yaml"], mini)
     assert done.returncode == 1
     assert "kursus-a" not in done.stdout and "courses/kursus-b.yaml:1:1" in done.stdout
-    assert done.stdout.strip().endswith("in 1 file")
+    assert done.stdout.strip().endswith("i 1 fil")
 
 
 @pytest.mark.parametrize("args", [["check", "--format", "xml"], ["check", "--today", "i morgen"],
@@ -164,7 +165,7 @@ def test_check_file_reports_a_clash_with_another_file_on_its_own_lines(name, lin
     # The other side of the clash is an error in the other file, and the note counts it.
     assert lines[-2] == ("Tjekket mod hele kataloget (12 filer). Andre filer har 1 fejl; kør "
                          "'catalogue check' uden filnavn for at se dem.")
-    assert lines[-1] == "1 error, 0 warnings in 1 file"
+    assert lines[-1] == "1 fejl, 0 advarsler i 1 fil"
 
 
 def test_full_check_reports_a_clash_once_in_each_file(mini: Path):
@@ -185,7 +186,7 @@ def test_check_file_says_when_other_files_have_errors(mini: Path):
     assert done.stdout.splitlines() == [
         "Tjekket mod hele kataloget (12 filer). Andre filer har 1 fejl; kør 'catalogue check' "
         "uden filnavn for at se dem.",
-        "0 errors, 0 warnings in 1 file"]
+        "0 fejl, 0 advarsler i 1 fil"]
 
 
 @pytest.mark.parametrize("format", ["json", "github"])
@@ -201,4 +202,62 @@ def test_check_file_keeps_machine_formats_as_they_were(format, mini: Path):
     else:
         lines = done.stdout.splitlines()
         assert lines[0].startswith("::error file=courses/kursus-b.yaml,line=13,")
-        assert lines[1:] == ["1 error, 0 warnings in 1 file"]
+        assert lines[1:] == ["1 fejl, 0 advarsler i 1 fil"]
+
+
+ENGLISH = re.compile(r"\b(errors?|warnings?|files?|usage|invalid|choose|required|arguments?|"
+                     r"options?|help|unrecognized|expected)\b", re.I)
+# Option names are identifiers, like field names: --help is what one types, not English text.
+OPTION = re.compile(r"(?<![\w-])--?[a-z][\w-]*")
+
+
+def _english(text: str) -> list[str]:
+    return ENGLISH.findall(OPTION.sub("", text))
+
+
+def _help_of_every_subcommand() -> list[list[str]]:
+    parser = cli.make_parser()
+    [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return [["--help"]] + [[name, "--help"] for name in commands.choices]
+
+
+@pytest.mark.parametrize("args", _help_of_every_subcommand(), ids=" ".join)
+def test_help_is_danish(args, mini: Path):
+    done = run(args, mini)
+    assert done.returncode == 0 and done.stdout.startswith("brug: catalogue")
+    assert _english(done.stdout + done.stderr) == [], done.stdout
+
+
+@pytest.mark.parametrize("args", [["check", "--format", "xml"], ["frobnicate"], [],
+                                  ["check", "--today"], ["new", "course"],
+                                  ["check", "--bogus"], ["build", "--site", "a", "--all-sites"]])
+def test_usage_errors_are_danish(args, mini: Path):
+    done = run(args, mini)
+    assert done.returncode == 2 and done.stderr.startswith("brug: catalogue")
+    assert "--help" in done.stderr.splitlines()[-1]  # where to read more
+    assert _english(done.stdout + done.stderr) == [], done.stderr
+
+
+def test_check_output_is_danish(mini: Path):
+    assert _english(run(["check", "--today", "2026-12-01"], mini).stdout) == []
+    path = mini / "courses/kursus-b.yaml"
+    path.write_text(path.read_text().replace("title:", "tittle:"))
+    path = mini / "courses/kursus-a.yaml"
+    path.write_text(path.read_text().replace('end: "13:00"', 'end: "09:00"', 1))
+    for args, codes in ((["check", "--today", "2027-03-01"], ("S104", "T203", "T207")),
+                        (["check", "--today", "2027-03-01", "courses/kursus-a.yaml"],
+                         ("T203", "T207", "Andre filer har 1 fejl"))):
+        done = run(args, mini)
+        assert done.returncode == 1 and all(code in done.stdout for code in codes), done.stdout
+        assert _english(done.stdout + done.stderr) == [], done.stdout
+
+
+def test_the_summary_says_fejl_and_advarsler_in_the_singular_and_plural():
+    from generator.diagnostics import Diagnostic, Pos, summary
+
+    def some(code, n):
+        return [Diagnostic(code, Pos("a.yaml", i + 1, 1), "") for i in range(n)]
+
+    assert summary([], 1) == "0 fejl, 0 advarsler i 1 fil"
+    assert summary(some("S104", 1) + some("T207", 1), 2) == "1 fejl, 1 advarsel i 2 filer"
+    assert summary(some("S104", 2) + some("T207", 2), 57) == "2 fejl, 2 advarsler i 57 filer"

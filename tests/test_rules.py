@@ -8,6 +8,7 @@ not produce the code; the broken one must produce it in the expected file, on th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -293,6 +294,17 @@ def test_a_clash_is_reported_in_both_files_each_naming_the_other(mini: Path):
     assert "(courses/kursus-b.yaml:13)" in found[0].message
     assert "(courses/kursus-a.yaml:23)" in found[1].message
     assert all(d.severity == "error" for d in found)
+
+
+def test_times_in_messages_are_written_as_the_site_writes_them(mini: Path):
+    _apply(mini, B, ("room: Lokale 2", "room: Lokale 1"))
+    _apply(mini, A, ('- {date: 2027-02-10, start: "10:00", end: "13:00"}',
+                     '- {date: 2027-02-03, start: "12:30", end: "09:00"}'))
+    messages = {d.code: d.message for d in _codes(mini, TODAY)}
+    assert "2027-02-03 kl. 10.00–13.00 " in messages["B502"]
+    assert "slutter kl. 09.00, men starter først kl. 12.30" in messages["T203"]
+    assert "(2027-02-03 kl. 10.00–13.00)" in messages["T204"]
+    assert not re.search(r"\d:\d\d", " ".join(messages.values()))
 
 
 def test_a_whole_team_clash_is_reported_in_a_fixed_order(mini: Path):

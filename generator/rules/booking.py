@@ -13,13 +13,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..dates import clock_span
 from ..diagnostics import problem
 from ..model import Catalogue
 from .rooms import room_key
-
-
-def _hhmm(t) -> str:
-    return t.strftime("%H:%M")
 
 
 def _order(entry):
@@ -68,7 +65,7 @@ def teacher_not_double_booked(catalogue: Catalogue, context):
     for (_, _, here, _, teacher), (_, _, there, there_course, _) in \
             _both_ways(_overlaps(groups)):
         yield problem("B501", here.pos, teacher=teacher, date=here.date.isoformat(),
-                      start=_hhmm(here.start), end=_hhmm(here.end),
+                      time=clock_span(here.start, here.end),
                       other=_describe(there, there_course))
 
 
@@ -86,5 +83,5 @@ def room_not_double_booked(catalogue: Catalogue, context):
                     (session.starts_at, session.ends_at, session, course, label))
     for (_, _, here, _, label), (_, _, there, there_course, _) in _both_ways(_overlaps(groups)):
         yield problem("B502", here.pos, room=label, date=here.date.isoformat(),
-                      start=_hhmm(here.start), end=_hhmm(here.end),
+                      time=clock_span(here.start, here.end),
                       other=_describe(there, there_course))

@@ -28,8 +28,24 @@ def _left_in(record, kind: str):
                               what=what)
 
 
+def _school_left_in(school, venues):
+    """A school's placeholders sit in nested fields too (contact, venues): look at every text
+    of the school, its contact and its venues, and name the field that holds the text."""
+    texts = [(school, (name,), value) for name, value in vars(school).items()]
+    texts += [(school, ("contact", name), value) for name, value in vars(school.contact).items()]
+    texts += [(venue, (name,), value) for venue in venues for name, value in vars(venue).items()]
+    for placeholder in placeholders("school"):
+        for record, path, value in texts:
+            if isinstance(value, str) and _plain(placeholder.text) in _plain(value):
+                yield problem("H805", record.at(*path), field=path[-1], text=placeholder.text,
+                              what=placeholder.guidance or "Skriv det, teksten beder om.")
+
+
 def template_text_is_replaced(catalogue: Catalogue, context):
     for course in catalogue.courses.values():
         yield from _left_in(course, "course")
     for teacher in catalogue.teachers.values():
         yield from _left_in(teacher, "teacher")
+    for school in catalogue.schools.values():
+        yield from _school_left_in(school, [catalogue.venues[v] for v in school.venue_ids
+                                            if v in catalogue.venues])

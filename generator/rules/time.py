@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
+from ..dates import clock, clock_span
 from ..diagnostics import problem
 from ..model import Catalogue
-
-
-def _hhmm(t) -> str:
-    return t.strftime("%H:%M")
 
 
 def session_ends_after_start(catalogue: Catalogue, context):
@@ -15,8 +12,8 @@ def session_ends_after_start(catalogue: Catalogue, context):
         for offering in course.offerings:
             for session in offering.sessions:
                 if session.end <= session.start:
-                    yield problem("T203", session.at("end"), start=_hhmm(session.start),
-                                  end=_hhmm(session.end))
+                    yield problem("T203", session.at("end"), start=clock(session.start),
+                                  end=clock(session.end))
 
 
 def sessions_in_order(catalogue: Catalogue, context):
@@ -26,9 +23,9 @@ def sessions_in_order(catalogue: Catalogue, context):
                 if session.starts_at < previous.ends_at:
                     yield problem(
                         "T204", session.pos,
-                        this=f"{session.date.isoformat()} kl. {_hhmm(session.start)}",
-                        previous=f"{previous.date.isoformat()} kl. {_hhmm(previous.start)}"
-                                 f"-{_hhmm(previous.end)}")
+                        this=f"{session.date.isoformat()} kl. {clock(session.start)}",
+                        previous=f"{previous.date.isoformat()} kl. "
+                                 f"{clock_span(previous.start, previous.end)}")
 
 
 def _where(course, offering, field: str):
