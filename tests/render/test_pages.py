@@ -86,10 +86,14 @@ def test_no_page_or_photo_for_a_teacher_without_consent(build: Build):
 def test_a_photo_is_published_only_with_consent_to_the_photo(mini_catalogue):
     def photos(catalogue):
         build = Build(Selection(catalogue, MINI_TODAY), SITE, MINI)
-        return {a.path: a.source for a in pages.plan(build)
+        return {a.path: a for a in pages.plan(build)
                 if isinstance(a, Asset) and a.path.startswith("undervisere/")}
 
-    assert photos(mini_catalogue) == {"undervisere/fag-f.png": MINI / "teachers" / "fag-f.png"}
+    published = photos(mini_catalogue)
+    assert list(published) == ["undervisere/fag-f.png"]
+    # Re-encoded from the source, never copied as it is (photos.publish_photo).
+    assert published["undervisere/fag-f.png"].source is None
+    assert published["undervisere/fag-f.png"].read().startswith(b"\x89PNG")
     teacher = mini_catalogue.teachers["fag-f"]
     without = dataclasses.replace(teacher, consent=Consent(profile=teacher.consent.profile))
     catalogue = dataclasses.replace(mini_catalogue,
