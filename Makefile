@@ -8,7 +8,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 NODE   := node_modules/.installed
 
-.PHONY: site serve test check schemas bench chromium audit lock clean
+.PHONY: site serve test check docs schemas bench chromium audit lock clean
 
 site: $(STAMP)
 	$(BIN)/catalogue build
@@ -36,6 +36,10 @@ audit: site $(NODE) chromium
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+# Rewrites the <!-- output: ... --> regions in docs/ and README.md from the program's real output.
+docs: $(STAMP)
+	$(BIN)/python -m generator.docs
 
 schemas: $(STAMP)
 	$(BIN)/catalogue schema --out schemas
