@@ -8,7 +8,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 NODE   := node_modules/.installed
 
-.PHONY: site serve test check schemas bench chromium audit audit-hostile lock clean editor
+.PHONY: site serve test check docs schemas bench chromium audit audit-hostile lock clean editor
 
 site: $(STAMP)
 	$(BIN)/catalogue build
@@ -54,6 +54,10 @@ audit-hostile: $(STAMP) $(NODE) chromium
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+# Rewrites the <!-- output: ... --> regions in docs/ and README.md from the program's real output.
+docs: $(STAMP)
+	$(BIN)/python -m generator.docs
 
 schemas: $(STAMP)
 	$(BIN)/catalogue schema --out schemas

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from generator import docs
 from generator.diagnostics import CODES
 from generator.schema import KINDS, Field
 
@@ -42,3 +43,13 @@ def test_readme_starts_with_the_two_commands():
     lines = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
     block = "\n".join(lines[:8])
     assert "make site" in block and "make test" in block
+
+
+@pytest.mark.parametrize("page", [*docs.DOCS, docs.README], ids=lambda p: p.name)
+def test_every_output_region_is_the_programs_real_output(page):
+    """Error lines and --help in the docs are generated; a stale one fails until regenerated."""
+    fresh = docs.regenerate(page).splitlines()
+    current = page.read_text(encoding="utf-8").splitlines()
+    stale = [f"{page.name}:{n}: {old!r} should be {new!r}"
+             for n, (old, new) in enumerate(zip(current, fresh), 1) if old != new]
+    assert fresh == current, "the docs are stale; kør make docs:\n" + "\n".join(stale[:10])
