@@ -40,14 +40,19 @@ class Recurrence:
     def ongoing(self) -> bool:
         return self.until is None
 
-    def _rule(self, until: dt.date) -> rrule.rrule:
+    def _rule(self, until: dt.date | None = None, count: int | None = None) -> rrule.rrule:
         day = _WEEKDAYS[self.weekday]
         return rrule.rrule(
             rrule.WEEKLY if self.frequency == "weekly" else rrule.MONTHLY,
             interval=self.interval,
             byweekday=day(self.position) if self.frequency == "monthly" and self.position else day,
             dtstart=dt.datetime.combine(self.first, dt.time()),
-            until=dt.datetime.combine(until, dt.time()))
+            until=dt.datetime.combine(until, dt.time()) if until else None, count=count)
+
+    def pattern_start(self) -> dt.date:
+        """The first date of the pattern itself: DTSTART, which RFC 5545 counts as the first
+        instance, so it must lie on the pattern even when an exception removes it."""
+        return self._rule(count=1)[0].date()
 
     def on_pattern(self, day: dt.date) -> bool:
         """Whether the pattern itself (before exceptions) falls on this day."""
