@@ -54,6 +54,14 @@ class Recurrence:
         instance, so it must lie on the pattern even when an exception removes it."""
         return self._rule(count=1)[0].date()
 
+    def last_date(self) -> dt.date | None:
+        """The last date of a rule with an end (its 'until' need not be on the pattern)."""
+        if self.until is None:
+            return None
+        days = [d.date() for d in self._rule(self.until)]
+        found = (set(days) - set(self.exceptions)) | set(self.extras)
+        return max(found) if found else None
+
     def on_pattern(self, day: dt.date) -> bool:
         """Whether the pattern itself (before exceptions) falls on this day."""
         stamp = dt.datetime.combine(day, dt.time())

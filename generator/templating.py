@@ -121,8 +121,9 @@ def rhythm(rule, year: bool = True) -> str:
     words += " " + t["at"].format(start=danish_time(rule.start), end=danish_time(rule.end))
     if rule.until is None:
         return f"{words}, {t['ongoing']}"
-    first = danish_date(rule.first, weekday=False, year=rule.first.year != rule.until.year)
-    last = danish_date(rule.until, weekday=False, year=year)
+    start, end = min((rule.pattern_start(), *rule.extras)), rule.last_date() or rule.until
+    first = danish_date(start, weekday=False, year=start.year != end.year)
+    last = danish_date(end, weekday=False, year=year)
     return f"{words}, {t['period'].format(first=first, last=last)}"
 
 
