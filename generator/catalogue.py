@@ -21,8 +21,10 @@ from .ids import is_id, make_id
 from .cache import FileCache
 from .load import Mapping, load, read_bytes, tree_at
 from .guides import check_guide
-from .model import (FIVE_WAYS, Brand, Catalogue, Consent, Contact, Course, Guide, Offering,
-                    Registration, School, Session, SignUpDefaults, Teacher, Theme, Venue, Where)
+from .model import (FIVE_WAYS, Brand, Catalogue, Consent, Contact, Cost, Course, EnrolFirst,
+                    Eligibility, Guide, Offering, Quota, Registration, School, Session,
+                    SignUpDefaults, Teacher, Theme, Venue, Waitlist, Where)
+from .recurrence import from_record as recurrence_from
 
 SOURCE_DIRS = ("schools", "teachers", "courses", "guides", "sites")
 BRAND_FILE = "brand.yaml"
@@ -260,7 +262,7 @@ def _read(root: Path, today: dt.date, cache: FileCache | None) -> Result:
         cache.save()
     diagnostics.extend(unread_files(root))
 
-    catalogue, assembly_problems = assemble(records, root)
+    catalogue, assembly_problems = assemble(records, root, today)
     diagnostics.extend(assembly_problems)
     context = Context(root, today, declared)
     diagnostics.extend(run_rules(catalogue, context))
@@ -278,9 +280,13 @@ def _tuple(values) -> tuple:
     return tuple(values or ())
 
 
-def assemble(records: dict[str, dict[str, tuple[str, dict]]],
-             root: Path) -> tuple[Catalogue, list[Diagnostic]]:
-    """Build the model from the records that passed the schema; report clashing ids."""
+def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
+             today: dt.date | None = None) -> tuple[Catalogue, list[Diagnostic]]:
+    """Build the model from the records that passed the schema; report clashing ids.
+
+    `today` bounds the expansion of ongoing groups (recurrence.py); without it (a brand read
+    on its own) recurring offerings are expanded from their first date.
+    """
     root_text = str(root) + os.sep
     problems: list[Diagnostic] = []
 
@@ -300,7 +306,7 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]],
             venues[venue_id] = Venue(
                 venue_id, school_id, v["name"], v["address"], v["postal_code"], v["city"],
                 v["accessibility"], v.get("directions", ""), _tuple(v.get("rooms")),
-                source=here + ("venues", venue_id))
+                country=(v.get("country") or "DK").upper(), source=here + ("venues", venue_id))
         school_themes = []
         for theme_id, t in r.get("themes", {}).items():
             if theme_id in themes:
@@ -324,6 +330,9 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]],
                                         sign_up.get("phone"), sign_up.get("note")),
             co_production_required=r.get("co_production_required", True),
             provider_note=r.get("provider_note", ""),
+            led_by_allowed=_tuple(r.get("led_by_allowed")),
+            enrol_first=EnrolFirst(r["enrol_first"]["how"], r["enrol_first"].get("url"))
+            if r.get("enrol_first") else None,
             venue_ids=tuple(v for v in r.get("venues", {}) if venues[v].school_id == school_id),
             theme_ids=tuple(school_themes), source=here)
 
@@ -346,9 +355,33 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]],
         used_keys: dict[str, int] = {}
         for index, o in enumerate(r["offerings"]):
             at = here + ("offerings", index)
-            sessions = tuple(Session(s["date"], s["start"], s["end"], s.get("topic", ""),
-                                     s.get("room"), source=at + ("sessions", number))
-                             for number, s in enumerate(o["sessions"]))
+            recurrence = None
+            if "sessions" in o:
+                sessions = tuple(Session(s["date"], s["start"], s["end"], s.get("topic", ""),
+                                         s.get("room"), s.get("end_date"),
+                                         source=at + ("sessions", number))
+                                 for number, s in enumerate(o["sessions"]))
+                if "recurrence" in o:
+                    problems.append(problem("T212", at.pos("recurrence")))
+            elif "recurrence" in o:
+                recurrence = recurrence_from(o["recurrence"])
+                rule_at = at + ("recurrence",)
+                sessions = tuple(Session(day, recurrence.start, recurrence.end, source=rule_at)
+                                 for day in recurrence.dates(today or recurrence.first))
+                if not sessions:
+                    if recurrence.until is not None and recurrence.until < recurrence.first:
+                        problems.append(problem("T209", rule_at.pos("until"),
+                                                until=recurrence.until.isoformat(),
+                                                first=recurrence.first.isoformat()))
+                    else:
+                        problems.append(problem("T211", rule_at.pos()))
+                    continue
+            else:
+                problems.append(problem(
+                    "S101", at.pos(), fields="'sessions'", where=" i et hold", s="et",
+                    hint="Skriv undervisningsgangene under 'sessions:', eller et mønster under "
+                         "'recurrence:' for et hold, der gentager sig."))
+                continue
             if not sessions:
                 continue
             key = o.get("key") or sessions[0].date.isoformat()
@@ -360,18 +393,30 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]],
                 continue
             used_keys[key] = index
             offerings.append(Offering(
-                key, course_id, o["venue"], o["status"], sessions,
+                key, course_id, o.get("venue"), o["status"], sessions,
                 _registration(o.get("registration", {}), r.get("registration", {}), school),
                 _tuple(o["teachers"] if "teachers" in o else r.get("teachers")),
                 room=o.get("room"), capacity=o.get("capacity"),
                 status_note=o.get("status_note", ""), note=o.get("note", ""),
-                own_team="teachers" in o, source=at))
+                own_team="teachers" in o, recurrence=recurrence,
+                attendance=o.get("attendance", "in-person"), online_url=o.get("online_url"),
+                online_note=o.get("online_note", ""),
+                led_by=o.get("led_by") or r.get("led_by", "co-taught"),
+                led_by_reason=o.get("led_by_reason", ""),
+                places_left=o.get("places_left"), places_updated=o.get("places_updated"),
+                waitlist=_waitlist(o.get("waitlist")),
+                quotas=tuple(Quota(q["group"], q["places"]) for q in o.get("quotas") or ()),
+                source=at))
         courses[course_id] = Course(
             course_id, r["title"], r["summary"], r["description"], _tuple(r["themes"]),
             _tuple(r["audience"]), r["school"], tuple(offerings),
             outcomes=_tuple(r.get("outcomes")), formats=_tuple(r.get("formats")),
             teacher_ids=_tuple(r.get("teachers")), guide_ids=_tuple(r.get("guides")),
-            certificate=r.get("certificate", False), source=here)
+            certificate=r.get("certificate", False), led_by=r.get("led_by", "co-taught"),
+            led_by_reason=r.get("led_by_reason", ""), eligibility=_eligibility(r.get("eligibility")),
+            language=(r.get("language") or "da").lower(),
+            cost=Cost(r["cost"]["price"], r["cost"]["covers"]) if r.get("cost") else None,
+            source=here)
 
     guides = {}
     for guide_id, (path, r) in records["guides"].items():
@@ -397,6 +442,19 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]],
     frozen = MappingProxyType
     return Catalogue(frozen(schools), frozen(venues), frozen(themes), frozen(teachers),
                      frozen(courses), frozen(guides), frozen(brands)), problems
+
+
+def _waitlist(w: dict | None) -> Waitlist | None:
+    if not w:
+        return None
+    return Waitlist(w.get("email"), w.get("phone"), w.get("url"), w.get("note", ""))
+
+
+def _eligibility(e: dict | None) -> Eligibility | None:
+    if not e:
+        return None
+    return Eligibility(e.get("min_age"), e.get("max_age"), e.get("residence", ""),
+                       _tuple(e.get("groups")), e.get("of", ""), e.get("note", ""))
 
 
 def _registration(offering: dict, course: dict, school: School | None) -> Registration:

@@ -86,6 +86,14 @@ CODES: dict[str, Rule] = {
     "S112": Rule(ERROR, "For lang tekst", "'{field}' har {length} tegn, men en tekst på én linje "
                  "må højst have {limit}.",
                  "Skriv en kortere tekst. Længere forklaringer hører til i 'description'."),
+    "S115": Rule(ERROR, "Aldersgrænser i forkert rækkefølge", "'min_age' er {low}, men "
+                 "'max_age' er {high}.", "Den laveste alder skal stå i 'min_age' og den højeste "
+                 "i 'max_age'. Byt om på dem?"),
+    "S113": Rule(ERROR, "Ukendt sprog", "'{value}' er ikke en sprogkode, kataloget kender.",
+                 "{hint}"),
+    "S114": Rule(ERROR, "Ugyldig landekode", "'{value}' er ikke en landekode.",
+                 "Skriv landet som to store bogstaver (ISO 3166), fx 'DK' for Danmark, 'GB' for "
+                 "Storbritannien eller 'SE' for Sverige."),
     # Time: dates, times and their order.
     "T201": Rule(ERROR, "Ugyldig dato", "'{value}' er ikke en rigtig dato.",
                  "Skriv datoen som ÅÅÅÅ-MM-DD, fx 2027-02-03, og tjek at dagen findes."),
@@ -108,6 +116,22 @@ CODES: dict[str, Rule] = {
                  "vises uden status), eller slet holdet, når det er evalueret."),
     "T208": Rule(WARNING, "Dato langt ude i fremtiden", "Datoen {date} ligger mere end 18 "
                  "måneder ude i fremtiden (efter {limit}).", "{hint}"),
+    "T209": Rule(ERROR, "Gentagelsen slutter før den starter", "'until' ({until}) ligger før "
+                 "'from' ({first}).", "Tjek datoerne. 'from' er den første mulige dato og "
+                 "'until' den sidste. Et fortløbende hold har ingen 'until'."),
+    "T210": Rule(ERROR, "Undtagelse uden for mønsteret", "{value} under 'except' er ikke en "
+                 "af holdets datoer.", "En undtagelse skal være en dag, holdet ellers ville "
+                 "mødes, fx en mandag for et mandagshold. Tjek datoen, eller slet den."),
+    "T211": Rule(ERROR, "Mønsteret giver ingen datoer", "'recurrence' giver ingen "
+                 "undervisningsgange.", "Tjek 'weekday', 'from' og 'until': ligger ugedagen "
+                 "slet ikke i perioden, eller er alle datoer undtaget?"),
+    "T212": Rule(ERROR, "Både sessions og recurrence", "Holdet har både 'sessions' og "
+                 "'recurrence'.", "Brug 'sessions' til enkelte datoer og 'recurrence' til et "
+                 "hold, der gentager sig. Ekstra datoer skrives under 'extra' i 'recurrence'."),
+    "T213": Rule(ERROR, "Uklart mønster", "{what}.", "{hint}"),
+    "T214": Rule(ERROR, "Afrejse før ankomst", "'end_date' ({end}) ligger før 'date' "
+                 "({start}).", "'date' er ankomstdagen og 'end_date' afrejsedagen. Byt om på "
+                 "dem?"),
     # References: ids that must exist.
     "R301": Rule(ERROR, "Ukendt underviser", "Der findes ingen underviser med id '{value}'.",
                  "{hint}"),
@@ -133,6 +157,17 @@ CODES: dict[str, Rule] = {
                  "end peer-underviseren."),
     "C403": Rule(ERROR, "Intet underviserteam", "Holdet har ingen undervisere.",
                  "Skriv 'teachers:' på kurset eller på holdet."),
+    "C404": Rule(ERROR, "Mangler begrundelse for ledelsesformen", "Kurset eller holdet står "
+                 "som '{form}', men der er ingen begrundelse i 'led_by_reason'.",
+                 "Skriv kort og i almindelige ord, hvorfor det ikke er samskabt, fx 'En gruppe "
+                 "for og af mennesker med egen erfaring'. Teksten vises på siden."),
+    "C405": Rule(ERROR, "Ledelsesformen er ikke tilladt", "Skolen '{school}' tillader ikke "
+                 "'{form}' (tilladt: {allowed}).",
+                 "Samskabelse er reglen. Skolen kan tillade andre former med "
+                 "'led_by_allowed: [{form}]' i skolens fil, hvis det er aftalt."),
+    "C406": Rule(ERROR, "Ledelsesformen passer ikke med underviserne", "Holdet står som "
+                 "'{form}', men ingen af underviserne ({team}) har rollen '{role}'.",
+                 "Tilføj en underviser med rollen '{role}', eller ret 'led_by'."),
     # Booking.
     "B501": Rule(ERROR, "Underviser dobbeltbooket", "{teacher} underviser {date} kl. "
                  "{time} både her og i {other}.",
@@ -151,6 +186,18 @@ CODES: dict[str, Rule] = {
                  "skolen, eller sæt 'required: false' for drop-in."),
     "O603": Rule(ERROR, "Holdnøgle bruges to gange", "Holdnøglen '{value}' bruges allerede af "
                  "et andet hold i samme kursus (linje {other}).", "{hint}"),
+    "O604": Rule(ERROR, "Mangler sted", "Holdet er '{attendance}', men har intet 'venue'.",
+                 "Skriv stedet i 'venue:'. Foregår holdet kun online, så skriv "
+                 "'attendance: online' i stedet."),
+    "O605": Rule(ERROR, "Onlineoplysning på et fremmødehold", "'{field}' står på et hold, der "
+                 "ikke er online.", "Skriv 'attendance: online' eller 'attendance: hybrid', "
+                 "hvis man kan deltage online, eller slet '{field}'."),
+    "O606": Rule(ERROR, "Ledige pladser uden dato", "'places_left' har ingen dato i "
+                 "'places_updated'.", "Skriv datoen, tallet sidst blev opdateret, fx "
+                 "'places_updated: 2027-02-02'. Uden den kan siden ikke vide, om tallet passer."),
+    "O607": Rule(ERROR, "Flere pladser end holdet har", "{what} ({value}) er flere end holdets "
+                 "pladser ('capacity': {capacity}).", "Tjek tallene, eller skriv det rigtige "
+                 "antal pladser i 'capacity'."),
     # Consent and privacy.
     "P701": Rule(ERROR, "Samtykke trukket tilbage før det blev givet", "'withdrawn' "
                  "({withdrawn}) ligger før samtykket ({given}).",

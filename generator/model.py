@@ -14,6 +14,7 @@ from typing import Mapping, NamedTuple
 
 from .diagnostics import Pos
 from .load import locate, tree_at
+from .recurrence import Recurrence
 
 
 class Where(NamedTuple):
@@ -96,6 +97,7 @@ class Venue(Located):
     accessibility: str
     directions: str = ""
     rooms: tuple[str, ...] = ()
+    country: str = "DK"
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,16 @@ class School(Located):
     provider_note: str = ""
     venue_ids: tuple[str, ...] = ()
     theme_ids: tuple[str, ...] = ()
+    led_by_allowed: tuple[str, ...] = ()  # forms besides co-taught that the school allows
+    enrol_first: "EnrolFirst | None" = None
+
+
+@dataclass(frozen=True)
+class EnrolFirst:
+    """A school (a college) where one enrols as a student before booking courses."""
+
+    how: str
+    url: str | None = None
 
 
 class Visibility(enum.Enum):
@@ -207,6 +219,15 @@ class Session(Located):
     end: dt.time
     topic: str = ""
     room: str | None = None
+    end_date: dt.date | None = None  # a stay over several days: departure
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end_date or self.date
+
+    @property
+    def multi_day(self) -> bool:
+        return self.end_date is not None and self.end_date > self.date
 
     @property
     def starts_at(self) -> dt.datetime:
@@ -214,7 +235,29 @@ class Session(Located):
 
     @property
     def ends_at(self) -> dt.datetime:
-        return dt.datetime.combine(self.date, self.end)
+        return dt.datetime.combine(self.last_day, self.end)
+
+
+@dataclass(frozen=True)
+class Waitlist:
+    email: str | None = None
+    phone: str | None = None
+    url: str | None = None
+    note: str = ""
+
+    @property
+    def has_channel(self) -> bool:
+        return bool(self.email or self.phone or self.url)
+
+
+@dataclass(frozen=True)
+class Quota:
+    group: str
+    places: int
+
+
+# How long a count of places left is shown as current after it was updated.
+PLACES_FRESH_DAYS = 14
 
 
 TAKES_PLACE = frozenset({"open", "few-places", "full", "waitlist"})
@@ -247,7 +290,7 @@ class Availability(enum.Enum):
 class Offering(Located):
     key: str
     course_id: str
-    venue_id: str
+    venue_id: str | None  # None: online only
     status: str
     sessions: tuple[Session, ...]
     registration: Registration
@@ -257,6 +300,16 @@ class Offering(Located):
     status_note: str = ""
     note: str = ""
     own_team: bool = False  # the offering names its teachers instead of the course's team
+    recurrence: Recurrence | None = None  # the rule `sessions` were expanded from
+    attendance: str = "in-person"  # "in-person", "online" or "hybrid"
+    online_url: str | None = None
+    online_note: str = ""
+    led_by: str = "co-taught"  # the course's form unless the offering says otherwise
+    led_by_reason: str = ""
+    places_left: int | None = None
+    places_updated: dt.date | None = None
+    waitlist: Waitlist | None = None
+    quotas: tuple[Quota, ...] = ()
 
     @property
     def first_date(self) -> dt.date:
@@ -264,7 +317,29 @@ class Offering(Located):
 
     @property
     def last_date(self) -> dt.date:
-        return self.sessions[-1].date if self.sessions else dt.date.min
+        return self.sessions[-1].last_day if self.sessions else dt.date.min
+
+    @property
+    def ongoing(self) -> bool:
+        """A group without an end: one joins when one likes, and it is never over."""
+        return self.recurrence is not None and self.recurrence.ongoing
+
+    @property
+    def online(self) -> bool:
+        """One can take part online (online or hybrid)."""
+        return self.attendance in ("online", "hybrid")
+
+    @property
+    def on_site(self) -> bool:
+        return self.attendance in ("in-person", "hybrid")
+
+    def places_left_on(self, today: dt.date) -> int | None:
+        """Places left, only while the count is fresh; a stale count is never shown."""
+        if self.places_left is None or self.places_updated is None:
+            return None
+        if (today - self.places_updated).days > PLACES_FRESH_DAYS:
+            return None
+        return self.places_left
 
     @property
     def takes_place(self) -> bool:
@@ -289,7 +364,7 @@ class Offering(Located):
             return Availability.NOT_YET
         if sign_up.deadline is not None and sign_up.deadline < today:
             return Availability.CLOSED
-        if sign_up.deadline is None and self.first_date < today:
+        if sign_up.deadline is None and self.first_date < today and not self.ongoing:
             return Availability.STARTED
         if self.status in ("full", "waitlist"):
             return Availability.FULL
@@ -311,6 +386,42 @@ class Course(Located):
     teacher_ids: tuple[str, ...] = ()
     guide_ids: tuple[str, ...] = ()
     certificate: bool = False
+    led_by: str = "co-taught"
+    led_by_reason: str = ""
+    eligibility: "Eligibility | None" = None
+    language: str = "da"
+    cost: "Cost | None" = None  # None: free, as always
+
+    @property
+    def free(self) -> bool:
+        return self.cost is None or self.cost.price == 0
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Who may come, when not everyone may."""
+
+    min_age: int | None = None
+    max_age: int | None = None
+    residence: str = ""
+    groups: tuple[str, ...] = ()  # "patients", "relatives", "staff", "students"
+    of: str = ""  # whose patients, relatives or staff
+    note: str = ""
+
+    @property
+    def age_key(self) -> str | None:
+        """The age filter's value: '16-25', 'fra-18' or 'til-30'."""
+        if self.min_age is not None and self.max_age is not None:
+            return f"{self.min_age}-{self.max_age}"
+        if self.min_age is not None:
+            return f"fra-{self.min_age}"
+        return f"til-{self.max_age}" if self.max_age is not None else None
+
+
+@dataclass(frozen=True)
+class Cost:
+    price: int  # DKK
+    covers: str
 
 
 @dataclass(frozen=True)
@@ -366,6 +477,23 @@ class Catalogue:
         return tuple(self.teachers[i] for i in offering.teacher_ids if i in self.teachers)
 
     def co_produced(self, course: Course) -> bool:
-        """False when the school is an external provider that does not co-produce."""
+        """Whether the course is co-taught: not led by peers, relatives or an outside provider,
+        and not at a school that says it does not co-produce."""
+        return self.led_by(course) == "co-taught"
+
+    def led_by(self, course: Course, offering: Offering | None = None) -> str:
+        """Who leads: the offering's form, else the course's. A school with
+        `co_production_required: false` makes its co-taught courses external, as it always did."""
+        form = offering.led_by if offering is not None else course.led_by
         school = self.schools.get(course.school_id)
-        return school is None or school.co_production_required
+        if form == "co-taught" and school is not None and not school.co_production_required:
+            return "external"
+        return form
+
+    def led_by_reason(self, course: Course, offering: Offering | None = None) -> str:
+        if offering is not None and offering.led_by_reason:
+            return offering.led_by_reason
+        if course.led_by_reason:
+            return course.led_by_reason
+        school = self.schools.get(course.school_id)
+        return school.provider_note if school is not None else ""

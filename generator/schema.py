@@ -25,6 +25,13 @@ DISPLAYS = ("full", "first-name")
 PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".webp")
 IMAGE_TYPES = PHOTO_TYPES + (".svg",)
 PAPER = ("a4", "a5-booklet")
+# Course shapes beyond the co-taught, in-person series (issue 12).
+WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+FREQUENCIES = ("weekly", "monthly")
+POSITIONS = ("første", "anden", "tredje", "fjerde", "sidste")
+ATTENDANCE = ("in-person", "online", "hybrid")
+LEAD_FORMS = ("co-taught", "peers", "relatives", "external")
+GROUPS = ("patients", "relatives", "staff", "students")
 
 # The Danish words a coordinator may write for a status, and what they mean.
 DANISH_VALUES = {"åben": "open", "aaben": "open", "ledig": "open", "ledige pladser": "open",
@@ -92,21 +99,92 @@ SESSION = struct(
     Field("end", "time", "Sluttidspunkt, fx \"13:00\".", required=True),
     Field("topic", "text", "Emnet for netop denne gang."),
     Field("room", "text", "Lokale, hvis det er et andet end holdets."),
+    Field("end_date", "date", "Sidste dag, når en gang varer flere dage (ophold): afrejse "
+          "på denne dato kl. 'end'; 'date' og 'start' er ankomsten."),
+)
+
+RECURRENCE = struct(
+    "recurrence", "Et hold, der gentager sig: ugentligt, hver N. uge eller månedligt. "
+    "Bruges i stedet for 'sessions'.",
+    Field("frequency", "enum", "weekly = hver uge (eller hver N. uge); monthly = én gang om "
+          "måneden.", required=True, choices=FREQUENCIES),
+    Field("interval", "int", "Hver hvilken uge eller måned; 2 = hver anden. Standard 1.",
+          minimum=1),
+    Field("weekday", "enum", "Ugedagen, fx mandag.", required=True, choices=WEEKDAYS),
+    Field("position", "enum", "Kun ved monthly: hvilken af månedens ugedage, fx første eller "
+          "sidste.", choices=POSITIONS),
+    Field("start", "time", "Starttidspunkt, fx \"13:00\".", required=True),
+    Field("end", "time", "Sluttidspunkt, fx \"15:00\".", required=True),
+    Field("from", "date", "Første mulige dato (ÅÅÅÅ-MM-DD).", required=True),
+    Field("until", "date", "Sidste mulige dato. Udelades den, er holdet fortløbende."),
+    Field("except", "list", "Datoer uden undervisning, fx langfredag.",
+          item=Field("except", "date"), unique=True),
+    Field("extra", "list", "Ekstra datoer uden for mønsteret, samme tidspunkt.",
+          item=Field("extra", "date"), unique=True),
+)
+
+WAITLIST = struct(
+    "waitlist", "Venteliste: hvor man skriver sig op, når holdet er fuldt.",
+    Field("email", "email", "E-mail til ventelisten."),
+    Field("phone", "phone", "Telefon til ventelisten."),
+    Field("url", "url", "Link til ventelisten."),
+    Field("note", "text", "Kort besked, fx 'Vi ringer, når der bliver en plads'."),
+)
+
+QUOTA = struct(
+    "quota", "Pladser forbeholdt én gruppe inden for holdets pladser.",
+    Field("group", "text", "Gruppen, fx 'borgere' eller 'medarbejdere'.", required=True),
+    Field("places", "int", "Antal pladser til gruppen (cirka).", required=True, minimum=1),
 )
 
 OFFERING = struct(
     "offering", "Ét hold af kurset: sted, pladser, status og undervisningsgange.",
     Field("key", "id", "Holdets nøgle, unik i kurset. Udelades den, bruges første dato."),
-    Field("venue", "id", "Id på stedet (fra skolens 'venues').", required=True),
+    Field("venue", "id", "Id på stedet (fra skolens 'venues'). Kan udelades, når holdet kun "
+          "er online."),
+    Field("attendance", "enum", "in-person = fremmøde (standard); online; hybrid = på stedet "
+          "og online.", choices=ATTENDANCE),
+    Field("online_url", "url", "Offentligt link til at deltage online, hvis der er et."),
+    Field("online_note", "text", "Sådan får man linket, fx 'Linket sendes, når du har meldt "
+          "dig til'."),
     Field("room", "text", "Lokale på stedet."),
     Field("capacity", "int", "Antal pladser.", minimum=1),
+    Field("places_left", "int", "Antal ledige pladser lige nu; skriv datoen i "
+          "'places_updated'.", minimum=0),
+    Field("places_updated", "date", "Dato, 'places_left' sidst blev opdateret."),
+    WAITLIST,
+    Field("quotas", "list", "Pladser forbeholdt grupper, fx 15 til borgere og 5 til "
+          "medarbejdere.", item=QUOTA),
     Field("status", "enum", "Holdets status.", required=True, choices=STATUSES),
     Field("status_note", "text", "Begrundelse; skal udfyldes ved 'cancelled' og 'postponed'."),
     ids("teachers", "Holdets undervisere, hvis de er andre end kursets."),
+    Field("led_by", "enum", "Hvem der leder netop dette hold, hvis det er anderledes end "
+          "kurset.", choices=LEAD_FORMS),
+    Field("led_by_reason", "text", "Kort begrundelse, når holdet ikke er samskabt."),
     registration("Tilmelding for netop dette hold; overskriver kursets."),
     Field("note", "text", "Kort besked om holdet."),
-    Field("sessions", "list", "Undervisningsgangene i tidsrækkefølge.", required=True,
-          item=SESSION, minimum=1),
+    Field("sessions", "list", "Undervisningsgangene i tidsrækkefølge. Et hold har enten "
+          "'sessions' eller 'recurrence'.", item=SESSION, minimum=1),
+    RECURRENCE,
+)
+
+ELIGIBILITY = struct(
+    "eligibility", "Hvem der må komme, når kurset ikke er åbent for alle.",
+    Field("min_age", "int", "Laveste alder, fx 16.", minimum=0),
+    Field("max_age", "int", "Højeste alder, fx 25.", minimum=0),
+    Field("residence", "text", "Bopæl: kommune eller region, fx 'Region Sjælland'."),
+    enums("groups", "patients = patienter, relatives = pårørende, staff = medarbejdere, "
+          "students = studerende; sammen med 'of'.", GROUPS),
+    Field("of", "text", "Hvis patienter, pårørende eller medarbejdere: hvor, fx 'regionens "
+          "psykiatri'."),
+    Field("note", "text", "Kort forklaring med egne ord."),
+)
+
+COST = struct(
+    "cost", "Pris, når kurset ikke er gratis uden videre. Udelades det, er kurset gratis.",
+    Field("price", "int", "Pris i kroner; 0 = gratis.", required=True, minimum=0),
+    Field("covers", "text", "Hvad prisen dækker, eller hvad der er med, når det er gratis, "
+          "fx 'Ophold og forplejning i fire nætter'.", required=True),
 )
 
 COURSE = struct(
@@ -124,6 +202,15 @@ COURSE = struct(
     ids("teachers", "Det faste underviserteam (id); et hold kan have sit eget."),
     ids("guides", "Materialer (id), der hører til kurset."),
     Field("certificate", "bool", "true = kursisterne får kursusbevis."),
+    Field("led_by", "enum", "co-taught = samskabt af en med egen erfaring og en "
+          "fagprofessionel (standard); peers = ledet af peers; relatives = ledet af pårørende; "
+          "external = ekstern udbyder.", choices=LEAD_FORMS),
+    Field("led_by_reason", "text", "Kort begrundelse, når kurset ikke er samskabt; vises på "
+          "siden."),
+    ELIGIBILITY,
+    Field("language", "text", "Undervisningssproget som sprogkode (ISO 639-1), fx 'en' eller "
+          "'ur'. Standard 'da'."),
+    COST,
     registration("Tilmelding for alle hold; et hold kan overskrive den."),
     Field("offerings", "list", "Holdene.", required=True, item=OFFERING, minimum=1),
 )
@@ -151,8 +238,10 @@ VENUE = struct(
     "venue", "Et sted, hvor der undervises.",
     Field("name", "text", "Stedets navn.", required=True),
     Field("address", "text", "Vej og nummer.", required=True),
-    Field("postal_code", "postal", "Postnummer, fx \"8900\".", required=True),
+    Field("postal_code", "text", "Postnummer, fx \"8900\". I Danmark fire cifre.",
+          required=True),
     Field("city", "text", "By.", required=True),
+    Field("country", "text", "Landekode (ISO 3166), fx 'GB'. Standard 'DK'."),
     Field("accessibility", "text", "Adgangsforhold: trin, elevator, toilet, teleslynge.",
           required=True),
     Field("directions", "text", "Sådan kommer du derhen: bus, parkering."),
@@ -184,6 +273,13 @@ SCHOOL = struct(
     Field("co_production_required", "bool", "false kun for fx eksterne udbydere; siden "
           "fortæller så, at kurset ikke er samskabt."),
     Field("provider_note", "text", "Hvem der står for kurserne, når det er en ekstern udbyder."),
+    enums("led_by_allowed", "Andre former end samskabt, som skolen tillader: peers, relatives, "
+          "external.", LEAD_FORMS[1:]),
+    struct("enrol_first", "Når man skal optages som studerende på skolen, før man kan melde "
+           "sig til et kursus.",
+           Field("how", "text", "Sådan bliver man optaget, fx 'Udfyld optagelsesskemaet'.",
+                 required=True),
+           Field("url", "url", "Link til optagelse.")),
     Field("venues", "map", "Stederne (id: sted).", required=True, item=VENUE, minimum=1),
     Field("themes", "map", "Skolens egne temaer (id: tema).", item=THEME),
 )
@@ -557,7 +653,9 @@ def _type_hint(kind: str, node: Node) -> str:
 KINDS_BY_SPEC = {spec.name for spec in KINDS.values()} | {GUIDE.name, BRAND.name}
 _SPEC_LABEL = {"offering": "et hold", "session": "en undervisningsgang", "venue": "et sted",
                "theme": "et tema", "consent": "'consent'", "contact": "'contact'",
-               "registration": "'registration'", "colors": "'colors'"}
+               "registration": "'registration'", "colors": "'colors'",
+               "recurrence": "'recurrence'", "waitlist": "'waitlist'", "quota": "en kvote",
+               "eligibility": "'eligibility'", "cost": "'cost'", "enrol_first": "'enrol_first'"}
 
 
 def convert(kind: str, tree: Mapping, spec: Field | None = None) -> tuple[dict | None, list[Diagnostic]]:

@@ -195,11 +195,24 @@ class Selection:
             keys += [("for", a) for a in course.audience]
             keys += [("form", f) for f in course.formats]
             keys += [("skole", course.school_id)]
-            keys += [("sted", v) for v in sorted({o.venue_id for o in self.upcoming(course)})]
+            keys += [("sted", v) for v in sorted({o.venue_id for o in self.upcoming(course)
+                                                  if o.venue_id is not None})]
             keys += [("maaned", m) for m in self.months(course)]
+            keys += [(f, v) for f, values in self.shape_facets(course).items() for v in values]
             for key in keys:
                 index.setdefault(key, []).append(course)
         return index
+
+    def shape_facets(self, course: Course) -> dict[str, tuple[str, ...]]:
+        """The course's values for the facets of course shapes: online, age and language."""
+        keys = {}
+        if any(o.online for o in self.upcoming(course)):
+            keys["deltag"] = ("online",)
+        age = course.eligibility.age_key if course.eligibility else None
+        if age:
+            keys["alder"] = (age,)
+        keys["sprog"] = (course.language,)
+        return keys
 
     def with_facet(self, facet: str, value: str) -> tuple[Course, ...]:
         return tuple(self._index.get((facet, value), ()))

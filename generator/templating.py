@@ -96,4 +96,64 @@ def make_environment(*folders: str) -> Environment:
     env.filters["time"] = danish_time
     env.filters["month"] = month_name
     env.filters["isoweek"] = lambda day: day.isocalendar()[1]
+    env.filters["rhythm"] = rhythm
+    env.filters["language_name"] = language_name
+    env.filters["who_may_come"] = who_may_come
+    env.filters["dates_list"] = dates_list
     return env
+
+
+# --- words for course shapes (issue 12): the page, the card, the PDF and the .ics say them --
+
+_POSITION_WORDS = {1: "første", 2: "anden", 3: "tredje", 4: "fjerde", -1: "sidste"}
+
+
+def rhythm(rule, year: bool = True) -> str:
+    """'Hver mandag kl. 13.00–15.00, fortløbende' or 'Første torsdag i måneden kl. 17.00–19.00,
+    4. februar til 24. juni 2027'."""
+    t = strings()["shape"]
+    weekday = strings()["weekdays"][rule.weekday]
+    if rule.frequency == "weekly":
+        words = t["weekly" if rule.interval == 1 else "every_n_weeks"].format(
+            weekday=weekday, n=rule.interval)
+    else:
+        words = t["monthly" if rule.interval == 1 else "every_n_months"].format(
+            position=_POSITION_WORDS.get(rule.position, ""), weekday=weekday, n=rule.interval)
+    words = words[0].upper() + words[1:]
+    words += " " + t["at"].format(start=danish_time(rule.start), end=danish_time(rule.end))
+    if rule.until is None:
+        return f"{words}, {t['ongoing']}"
+    start, end = min((rule.pattern_start(), *rule.extras)), rule.last_date() or rule.until
+    first = danish_date(start, weekday=False, year=start.year != end.year)
+    last = danish_date(end, weekday=False, year=year)
+    return f"{words}, {t['period'].format(first=first, last=last)}"
+
+
+def dates_list(days, year: bool = False) -> str:
+    """'26. marts og 14. maj'."""
+    words = [danish_date(d, weekday=False, year=year) for d in days]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]
+
+
+def language_name(code: str) -> str:
+    return strings()["languages"].get(code, code)
+
+
+def who_may_come(rule) -> list[str]:
+    """The eligibility as short phrases: '16–25 år', 'Bor i Region Sjælland', ..."""
+    t = strings()["shape"]
+    words = []
+    if rule.min_age is not None and rule.max_age is not None:
+        words.append(t["age_range"].format(low=rule.min_age, high=rule.max_age))
+    elif rule.min_age is not None:
+        words.append(t["age_from"].format(low=rule.min_age))
+    elif rule.max_age is not None:
+        words.append(t["age_to"].format(high=rule.max_age))
+    if rule.residence:
+        words.append(t["residence"].format(place=rule.residence))
+    if rule.groups:
+        names = [t["groups"][g] for g in rule.groups]
+        names = [names[0]] + [n.lower() for n in names[1:]]
+        groups = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+        words.append(t["groups_of"].format(groups=groups, of=rule.of) if rule.of else groups)
+    return words

@@ -49,6 +49,20 @@ class Case:
         return f"{self.code}-{Path(self.file).stem}-{self.marker or ''}"[:60]
 
 
+# Kursus A's two sessions, and the same two written as a pattern (2027-02-03 is a Wednesday).
+SESSIONS = ('    sessions:\n      - {date: 2027-02-03, start: "10:00", end: "13:00"}\n'
+            '      - {date: 2027-02-10, start: "10:00", end: "13:00"}\n')
+
+
+def pattern(until="2027-02-10", weekday="onsdag", frequency="weekly", more=""):
+    return (f'    recurrence:\n      frequency: {frequency}\n      weekday: {weekday}\n'
+            f'      start: "10:00"\n      end: "13:00"\n      from: 2027-02-03\n'
+            f'      until: {until}\n{more}')
+
+
+LED = "school: skole-a"
+REASON = "\nled_by_reason: En gruppe for og af mennesker med egen erfaring."
+
 CASES = [
     # Structure
     Case("Y001", A, ("title: Kursus A", "title: Kursus: A"), "title: Kursus: A"),
@@ -74,6 +88,19 @@ CASES = [
     Case("S109", A, ("capacity: 12", "capacity: 0"), "capacity: 0"),
     Case("S110", "schools/ekstern.yaml", ("contact: {email: aftenskolen@example.org}",
                                           "contact: {address: Skolegade 3}"), "contact:"),
+    Case("S115", A, ("audience: [alle]", "audience: [alle]\neligibility: {min_age: 25, max_age: 16}"),
+         "eligibility:", good=("audience: [alle]",
+                               "audience: [alle]\neligibility: {min_age: 16, max_age: 25}")),
+    Case("S113", A, ("audience: [alle]", "audience: [alle]\nlanguage: urdu"), "language: urdu",
+         good=("audience: [alle]", "audience: [alle]\nlanguage: ur")),
+    Case("S114", SCHOOL, ("city: Aarhus C\n    accessibility: Niveaufri",
+                          "city: Aarhus C\n    country: England\n    accessibility: Niveaufri"),
+         "country: England", good=("city: Aarhus C\n    accessibility: Niveaufri",
+                                   "city: Aarhus C\n    country: GB\n    accessibility: Niveaufri")),
+    # A Danish venue needs a Danish postcode; a venue abroad only needs one.
+    Case("S107", SCHOOL, ('postal_code: "8000"', 'postal_code: "LS1 5HD"'), "LS1 5HD",
+         good=('postal_code: "8000"\n    city: Aarhus C',
+               'postal_code: "LS1 5HD"\n    city: Leeds\n    country: GB'), hint="country"),
     # Time
     Case("T201", A, ("date: 2027-02-03", "date: 2027-02-30"), "2027-02-30"),
     Case("T202", A, ('start: "10:00"', 'start: "25:00"'), '"25:00"'),
@@ -85,6 +112,22 @@ CASES = [
          good=("status: open", "status: full"), today=dt.date(2027, 3, 1)),
     Case("T208", A, ("date: 2027-02-10", "date: 2207-02-10"), "2207-02-10", hint="2027-02-10",
          good=("date: 2027-02-10", "date: 2028-05-31")),  # 18 months after 2026-12-01: fine
+    Case("T209", A, (SESSIONS, pattern(until="2027-01-10")), "until: 2027-01-10",
+         good=(SESSIONS, pattern())),
+    Case("T210", A, (SESSIONS, pattern(more="      except: [2027-02-04]\n")), "except:",
+         good=(SESSIONS, pattern(more="      except: [2027-02-10]\n"))),
+    Case("T211", A, (SESSIONS, pattern(weekday="torsdag", until="2027-02-03")), "    recurrence:",
+         good=(SESSIONS, pattern(weekday="onsdag", until="2027-02-03"))),
+    Case("T212", A, (SESSIONS, SESSIONS + pattern()), "    recurrence:",
+         good=(SESSIONS, pattern())),
+    Case("T213", A, (SESSIONS, pattern(frequency="monthly", until="2027-02-28")),
+         "frequency: monthly", good=(SESSIONS, pattern(frequency="monthly", until="2027-02-28",
+                                                       more="      position: sidste\n"))),
+    Case("T214", A, ('- {date: 2027-02-03, start: "10:00", end: "13:00"}',
+                     '- {date: 2027-02-03, start: "10:00", end_date: 2027-02-01, end: "13:00"}'),
+         "end_date: 2027-02-01",
+         good=('- {date: 2027-02-03, start: "10:00", end: "13:00"}',
+               '- {date: 2027-02-03, start: "10:00", end_date: 2027-02-04, end: "13:00"}')),
     # References
     Case("R301", A, ("[peer-p, fag-f]", "[peer-p, fag-ff]"), "fag-ff", hint="fag-f"),
     Case("R302", A, ("school: skole-a", "school: skole-b"), "school: skole-b", hint="skole-a"),
@@ -107,6 +150,12 @@ CASES = [
     Case("C402", A, ("teachers: [peer-p, fag-f]", "teachers: [peer-p, paa-r]"),
          "teachers: [peer-p, paa-r]"),
     Case("C403", A, ("teachers: [peer-p, fag-f]", "teachers: []"), "teachers: []"),
+    Case("C404", A, (LED, LED + "\nled_by: peers"), "led_by: peers",
+         good=(LED, LED + "\nled_by: peers" + REASON)),
+    Case("C405", A, (LED, LED + "\nled_by: external" + REASON), "led_by: external",
+         good=(LED, LED + "\nled_by: peers" + REASON)),
+    Case("C406", A, (LED, LED + "\nled_by: relatives" + REASON), "teachers: [peer-p, fag-f]",
+         good=(LED, LED + "\nled_by: peers" + REASON)),
     # Booking
     # A clash is reported in both files; the first in name order is kursus-a.
     Case("B501", B, ("teachers: [paa-r, fag-g]", "teachers: [paa-r, fag-f]"), "date: 2027-02-03",
@@ -121,6 +170,20 @@ CASES = [
     Case("O603", A, ("  - key: foraar", "  - key: foraar\n    venue: haven\n    status: full\n"
                      "    sessions: [{date: 2027-05-03, start: '10:00', end: '12:00'}]\n"
                      "  - key: foraar"), "  - key: foraar\n    venue: huset"),
+    Case("O604", A, ("    venue: huset\n", ""), "- key: foraar",
+         good=("    venue: huset\n", "    attendance: online\n")),
+    Case("O605", A, ("    room: Lokale 1\n", "    room: Lokale 1\n    online_note: Linket kommer.\n"),
+         "online_note", good=("    room: Lokale 1\n", "    room: Lokale 1\n    attendance: hybrid\n"
+                                                    "    online_note: Linket kommer.\n")),
+    Case("O606", A, ("capacity: 12", "capacity: 12\n    places_left: 3"), "places_left",
+         good=("capacity: 12", "capacity: 12\n    places_left: 3\n    places_updated: 2026-11-30")),
+    Case("O607", A, ("capacity: 12", "capacity: 12\n    places_left: 13\n    places_updated: 2026-11-30"),
+         "places_left: 13",
+         good=("capacity: 12", "capacity: 12\n    places_left: 12\n    places_updated: 2026-11-30")),
+    Case("O607", A, ("capacity: 12", "capacity: 12\n    quotas: [{group: borgere, places: 10}, "
+                     "{group: medarbejdere, places: 5}]"), "quotas:",
+         good=("capacity: 12", "capacity: 12\n    quotas: [{group: borgere, places: 8}, "
+                               "{group: medarbejdere, places: 4}]")),
     # Consent
     Case("P701", PEER_P, ("display: first-name", "display: first-name\n  withdrawn: 2025-06-01"),
          "withdrawn"),

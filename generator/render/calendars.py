@@ -4,6 +4,11 @@ value (commas, semicolons, backslashes, newlines) and folds long lines.
 Times are local Danish time with a VTIMEZONE for Europe/Copenhagen. UIDs are built from ids
 that do not change between builds, so a subscribed calendar updates events instead of adding
 new ones, and a cancelled offering is published as STATUS:CANCELLED rather than dropped.
+
+A recurring offering is one VEVENT with RRULE, EXDATE and RDATE (its UID ends in ".r"), not
+one event per expanded session, so a calendar app shows the group as the series it is and an
+ongoing group goes on without an end. A stay over several days is one event from arrival to
+departure.
 """
 
 from __future__ import annotations
@@ -31,27 +36,68 @@ def _calendar(name: str) -> icalendar.Calendar:
     return calendar
 
 
-def _event(selection, course, offering, index: int, session, site) -> icalendar.Event:
+_BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def rrule_of(rule) -> icalendar.vRecur:
+    day = _BYDAY[rule.weekday]
+    recur = {"freq": "WEEKLY" if rule.frequency == "weekly" else "MONTHLY"}
+    if rule.interval != 1:
+        recur["interval"] = rule.interval
+    recur["byday"] = f"{rule.position}{day}" if rule.frequency == "monthly" and rule.position \
+        else day
+    if rule.until is not None:
+        # With a zoned DTSTART, UNTIL must be UTC (RFC 5545 3.3.10): the end of the last day.
+        last = dt.datetime.combine(rule.until, rule.end, COPENHAGEN)
+        recur["until"] = last.astimezone(dt.timezone.utc)
+    return icalendar.vRecur(recur)
+
+
+def _location(venue, offering, room) -> str | None:
+    t = strings()["shape"]
+    if venue is None:
+        return t["online"] if offering.online else None
+    place = f"{venue.name}{', ' + room if room else ''}, {venue.address}, " \
+            f"{venue.postal_code} {venue.city}"
+    return f"{place} {t['and_online']}" if offering.attendance == "hybrid" else place
+
+
+def _event(selection, course, offering, index, session, site) -> icalendar.Event:
+    """One session's event; with index "r", the whole recurring offering's one event."""
     t = strings()
     venue = selection.catalogue.venues.get(offering.venue_id)
     event = icalendar.Event()
     event.add("uid", f"{course.id}.{offering.key}.{index}@{site.host}")
     # DTSTAMP is the build date, not the clock, so two builds of the same day are identical.
     event.add("dtstamp", dt.datetime.combine(selection.today, dt.time(), dt.timezone.utc))
-    event.add("dtstart", dt.datetime.combine(session.date, session.start, COPENHAGEN))
-    event.add("dtend", dt.datetime.combine(session.date, session.end, COPENHAGEN))
+    rule = offering.recurrence if index == "r" else None
+    if rule is not None:
+        first = rule.pattern_start()
+        event.add("dtstart", dt.datetime.combine(first, rule.start, COPENHAGEN))
+        event.add("dtend", dt.datetime.combine(first, rule.end, COPENHAGEN))
+        event.add("rrule", rrule_of(rule))
+        if rule.exceptions:
+            event.add("exdate", [dt.datetime.combine(d, rule.start, COPENHAGEN)
+                                 for d in rule.exceptions])
+        if rule.extras:
+            event.add("rdate", [dt.datetime.combine(d, rule.start, COPENHAGEN)
+                                for d in rule.extras])
+    else:
+        event.add("dtstart", dt.datetime.combine(session.date, session.start, COPENHAGEN))
+        event.add("dtend", dt.datetime.combine(session.last_day, session.end, COPENHAGEN))
     title = course.title + (f" – {session.topic}" if session.topic else "")
     if offering.status == "cancelled":
         title = t["calendar_file"]["cancelled_prefix"] + title
     elif offering.status == "postponed":
         title = t["calendar_file"]["postponed_prefix"] + title
     event.add("summary", title)
-    if venue is not None:
-        room = session.room or offering.room
-        place = f"{venue.name}{', ' + room if room else ''}, {venue.address}, " \
-                f"{venue.postal_code} {venue.city}"
+    place = _location(venue, offering, session.room or offering.room)
+    if place:
         event.add("location", place)
     description = [course.summary]
+    if offering.online:
+        description.append(offering.online_url or offering.online_note
+                           or t["shape"]["online_note_default"])
     if offering.status_note:
         state = offering.availability(selection.today).value
         description.append(f"{t['availability'][state].format(date='')}: {offering.status_note}")
@@ -84,13 +130,15 @@ class Calendars:
 
     def __init__(self, selection, site):
         self.selection, self.site = selection, site
-        self._events: dict[tuple[str, str, int], bytes] = {}
+        self._events: dict[tuple[str, str, int | str], bytes] = {}
 
-    def _event(self, course, offering, index: int) -> bytes:
+    def _event(self, course, offering, index: int | str) -> bytes:
+        if offering.recurrence is not None:
+            index = "r"  # the series, whichever of its sessions asked
         key = (course.id, offering.key, index)
         if key not in self._events:
-            event = _event(self.selection, course, offering, index, offering.sessions[index],
-                           self.site)
+            session = offering.sessions[0 if index == "r" else index]
+            event = _event(self.selection, course, offering, index, session, self.site)
             self._events[key] = event.to_ical()
         return self._events[key]
 
@@ -101,12 +149,15 @@ class Calendars:
 
     def offering(self, course, offering) -> bytes:
         """All sessions of one offering: what "Tilføj til kalender" downloads."""
+        indexes = ["r"] if offering.recurrence else range(len(offering.sessions))
         return self._file(f"{course.title} – {self.site.name}",
-                          [self._event(course, offering, i) for i in range(len(offering.sessions))])
+                          [self._event(course, offering, i) for i in indexes])
 
     def feed(self, dated, name: str) -> bytes:
-        """A subscribable feed of upcoming sessions (cancelled ones included, marked so)."""
-        return self._file(name, [self._event(d.course, d.offering, d.index) for d in dated])
+        """A subscribable feed of upcoming sessions (cancelled ones included, marked so); a
+        recurring offering is there once, as its series."""
+        events = list(dict.fromkeys(self._event(d.course, d.offering, d.index) for d in dated))
+        return self._file(name, events)
 
 
 def plan(build: Build) -> list[Asset]:

@@ -15,9 +15,10 @@ import json
 from pathlib import Path
 
 from ..ids import ID_PATTERN, make_id
-from ..schema import AUDIENCES, FORMATS, ROLES, STATUSES
+from ..schema import ATTENDANCE, AUDIENCES, FORMATS, GROUPS, LEAD_FORMS, ROLES, STATUSES
 from ..select import Selection
-from ..templating import strings
+from ..templating import rhythm, strings
+from .calendars import rrule_of
 from . import Asset, Build, Page, Site
 
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
@@ -59,6 +60,11 @@ SCHEMAS = {
             _field("website", description="Hjemmeside"),
             _field("co_production_required", "boolean",
                    "Kurserne undervises af en peer og en fagprofessionel sammen", required=True),
+            _field("led_by_allowed", description="Andre ledelsesformer, skolen tillader, "
+                   "adskilt af mellemrum: " + ", ".join(LEAD_FORMS[1:])),
+            _field("enrol_first", description="Sådan bliver man optaget som studerende, før "
+                   "man kan melde sig til (tom: ingen optagelse)"),
+            _field("enrol_first_url", description="Link til optagelse"),
         ],
         "primaryKey": ["id"],
     },
@@ -68,8 +74,10 @@ SCHEMAS = {
             _field("school_id", description="Skolen, stedet hører til", required=True),
             _field("name", description="Navn", required=True),
             _field("address", description="Vej og nummer", required=True),
-            _field("postal_code", description="Postnummer", required=True, pattern="^[0-9]{4}$"),
+            _field("postal_code", description="Postnummer; fire cifre i Danmark", required=True),
             _field("city", description="By", required=True),
+            _field("country", description="Landekode (ISO 3166-1 alpha-2)", required=True,
+                   pattern="^[A-Z]{2}$"),
             _field("accessibility", description="Adgangsforhold", required=True),
             _field("directions", description="Sådan kommer du derhen"),
         ],
@@ -102,6 +110,21 @@ SCHEMAS = {
             _field("certificate", "boolean", "Kursisterne får kursusbevis", required=True),
             _field("co_produced", "boolean", "Undervises af en peer og en fagprofessionel",
                    required=True),
+            _field("led_by", description="Hvem der leder: " + ", ".join(LEAD_FORMS),
+                   required=True, enum=list(LEAD_FORMS)),
+            _field("led_by_reason", description="Begrundelse, når kurset ikke er samskabt"),
+            _field("language", description="Undervisningssprog (ISO 639-1)", required=True,
+                   pattern="^[a-z]{2}$"),
+            _field("price", "integer", "Pris i kroner; 0 = gratis", required=True, minimum=0),
+            _field("cost_covers", description="Hvad prisen dækker, eller hvad der er med"),
+            _field("min_age", "integer", "Laveste alder", minimum=0),
+            _field("max_age", "integer", "Højeste alder", minimum=0),
+            _field("residence", description="Bopæl, man skal have (kommune eller region)"),
+            _field("eligible_groups", description="Grupper, der må komme, adskilt af "
+                   "mellemrum: " + ", ".join(GROUPS)),
+            _field("eligible_of", description="Hvis patienter, pårørende eller medarbejdere: "
+                   "hvor"),
+            _field("eligibility_note", description="Hvem der må komme, med egne ord"),
             _field("url", description="Kursets side"),
         ],
         "primaryKey": ["id"],
@@ -113,7 +136,27 @@ SCHEMAS = {
             _field("id", description="Holdets id: kursus/nøgle", required=True, unique=True),
             _field("course_id", description="Kurset", required=True),
             _field("key", description="Holdets nøgle i kurset", required=True, **ID),
-            _field("venue_id", description="Stedet", required=True),
+            _field("venue_id", description="Stedet; tomt, når holdet kun er online"),
+            _field("attendance", description="Deltagelse: " + ", ".join(ATTENDANCE),
+                   required=True, enum=list(ATTENDANCE)),
+            _field("online_url", description="Offentligt link til at deltage online"),
+            _field("online_note", description="Sådan får man linket"),
+            _field("led_by", description="Hvem der leder holdet: " + ", ".join(LEAD_FORMS),
+                   required=True, enum=list(LEAD_FORMS)),
+            _field("recurrence", description="Gentagelsen som RRULE (RFC 5545), fx "
+                   "FREQ=WEEKLY;BYDAY=MO; tom: enkelte datoer i sessions"),
+            _field("rhythm", description="Gentagelsen i ord"),
+            _field("ongoing", "boolean", "Fortløbende: ingen slutdato; sessions viser et halvt "
+                   "år frem", required=True),
+            _field("excluded_dates", description="Datoer uden undervisning, adskilt af "
+                   "mellemrum"),
+            _field("places_left", "integer", "Ledige pladser ved seneste opdatering",
+                   minimum=0),
+            _field("places_updated", "date", "Dato for 'places_left'"),
+            _field("waitlist_email", description="E-mail til ventelisten"),
+            _field("waitlist_phone", description="Telefon til ventelisten"),
+            _field("waitlist_url", description="Link til ventelisten"),
+            _field("quotas", description="Pladser til grupper, fx '15 borgere; 5 medarbejdere'"),
             _field("room", description="Lokale"),
             _field("capacity", "integer", "Antal pladser", minimum=1),
             _field("status", description="Status", required=True, enum=list(STATUSES)),
@@ -144,6 +187,7 @@ SCHEMAS = {
             _field("date", "date", "Dato", required=True),
             _field("start", "time", "Start, dansk tid", required=True),
             _field("end", "time", "Slut, dansk tid", required=True),
+            _field("end_date", "date", "Afrejsedag, når en gang varer flere dage"),
             _field("topic", description="Emne"),
             _field("room", description="Lokale"),
         ],
@@ -173,12 +217,16 @@ def rows(selection: Selection, site: Site) -> dict[str, list[dict]]:
         tables["schools"].append({
             "id": school.id, "name": school.name, "municipality": school.municipality,
             "email": school.contact.email, "phone": school.contact.phone,
-            "website": school.website, "co_production_required": school.co_production_required})
+            "website": school.website, "co_production_required": school.co_production_required,
+            "led_by_allowed": _words(school.led_by_allowed),
+            "enrol_first": school.enrol_first.how if school.enrol_first else None,
+            "enrol_first_url": school.enrol_first.url if school.enrol_first else None})
     for venue in sel.venues:
         tables["venues"].append({
             "id": venue.id, "school_id": venue.school_id, "name": venue.name,
             "address": venue.address, "postal_code": venue.postal_code, "city": venue.city,
-            "accessibility": venue.accessibility, "directions": venue.directions})
+            "accessibility": venue.accessibility, "directions": venue.directions,
+            "country": venue.country})
     shown = {t.id for t in sel.teachers}
     for teacher in sel.teachers:
         tables["teachers"].append({
@@ -191,6 +239,12 @@ def rows(selection: Selection, site: Site) -> dict[str, list[dict]]:
             "school_id": course.school_id, "themes": _words(course.theme_ids),
             "audience": _words(course.audience), "formats": _words(course.formats),
             "certificate": course.certificate, "co_produced": catalogue.co_produced(course),
+            "led_by": catalogue.led_by(course),
+            "led_by_reason": catalogue.led_by_reason(course)
+            if catalogue.led_by(course) != "co-taught" else None,
+            "language": course.language, "price": course.cost.price if course.cost else 0,
+            "cost_covers": course.cost.covers if course.cost else None,
+            **_eligibility(course.eligibility),
             "url": f"{url}kurser/{course.id}/" if url else None})
         for offering in course.offerings:
             offering_id = f"{course.id}/{offering.key}"
@@ -206,13 +260,38 @@ def rows(selection: Selection, site: Site) -> dict[str, list[dict]]:
                 "sign_up_phone": sign_up.phone, "registration_opens": sign_up.opens,
                 "registration_deadline": sign_up.deadline,
                 "teachers": _words(t.id for t in team if t.id in shown),
-                "team_roles": _words(t.main_role for t in team)})
+                "team_roles": _words(t.main_role for t in team),
+                **_shape(catalogue, course, offering)})
             for number, session in enumerate(offering.sessions, start=1):
                 tables["sessions"].append({
                     "offering_id": offering_id, "number": number, "date": session.date,
-                    "start": session.start, "end": session.end, "topic": session.topic,
+                    "start": session.start, "end": session.end, "end_date": session.end_date,
+                    "topic": session.topic,
                     "room": session.room or offering.room})
     return tables
+
+
+def _eligibility(rule) -> dict:
+    if rule is None:
+        return {}
+    return {"min_age": rule.min_age, "max_age": rule.max_age, "residence": rule.residence,
+            "eligible_groups": _words(rule.groups), "eligible_of": rule.of,
+            "eligibility_note": rule.note}
+
+
+def _shape(catalogue, course, offering) -> dict:
+    rule, waitlist = offering.recurrence, offering.waitlist
+    return {
+        "attendance": offering.attendance, "online_url": offering.online_url,
+        "online_note": offering.online_note, "led_by": catalogue.led_by(course, offering),
+        "recurrence": rrule_of(rule).to_ical().decode() if rule else None,
+        "rhythm": rhythm(rule) if rule else None, "ongoing": offering.ongoing,
+        "excluded_dates": _words(d.isoformat() for d in rule.exceptions) if rule else None,
+        "places_left": offering.places_left, "places_updated": offering.places_updated,
+        "waitlist_email": waitlist.email if waitlist else None,
+        "waitlist_phone": waitlist.phone if waitlist else None,
+        "waitlist_url": waitlist.url if waitlist else None,
+        "quotas": "; ".join(f"{q.places} {q.group}" for q in offering.quotas)}
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection). OWASP's

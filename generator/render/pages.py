@@ -18,7 +18,7 @@ from . import Asset, Build, Page, feed_path, offering_ics_path, pdf_path
 
 BRAND_ASSETS = "assets/brand/"
 
-FACETS = ("tema", "for", "skole", "sted", "maaned", "form")
+FACETS = ("tema", "for", "skole", "sted", "maaned", "form", "deltag", "alder", "sprog")
 
 
 class Links:
@@ -92,6 +92,18 @@ def facet_label(selection: Selection, facet: str, value: str) -> str:
         return catalogue.schools[value].name
     if facet == "sted":
         return catalogue.venues[value].name
+    if facet == "deltag":
+        return t["shape"]["online"]
+    if facet == "alder":
+        low, _, high = value.partition("-")
+        shape = t["shape"]
+        if low == "fra":
+            return shape["age_from"].format(low=high)
+        if low == "til":
+            return shape["age_to"].format(high=high)
+        return shape["age_range"].format(low=low, high=high)
+    if facet == "sprog":
+        return strings()["languages"].get(value, value).capitalize()
     return month_name(value).capitalize()
 
 
@@ -105,6 +117,8 @@ def plan(build: Build) -> list[Page | Asset]:
     t = strings()
     sel, site, root = build.selection, build.site, build.root
     facets = {f: [(v, facet_label(sel, f, v)) for v in sel.facet_values(f)] for f in FACETS}
+    if len(facets["sprog"]) < 2:  # a language filter only when there is a choice
+        facets["sprog"] = []
     planned: list[Page | Asset] = [
         Page("index.md", "home.html", t["home"]["title"], t["home"]["lead"]),
         Page("kurser/index.md", "courses.html", t["courses"]["title"], t["courses"]["lead"],

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..dates import COPENHAGEN
 from ..model import Availability
-from ..templating import strings
+from ..templating import rhythm, strings, who_may_come
 from . import Build, Page
 
 _SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
@@ -29,8 +29,50 @@ def _place(venue) -> dict:
         "name": venue.name,
         "address": {"@type": "PostalAddress", "streetAddress": venue.address,
                     "postalCode": venue.postal_code, "addressLocality": venue.city,
-                    "addressCountry": "DK"},
+                    "addressCountry": venue.country},
     }
+
+
+_MODE = {"in-person": "https://schema.org/OfflineEventAttendanceMode",
+         "online": "https://schema.org/OnlineEventAttendanceMode",
+         "hybrid": "https://schema.org/MixedEventAttendanceMode"}
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_COURSE_MODE = {"in-person": "Onsite", "online": "Online", "hybrid": "Blended"}
+
+
+def _location(venue, offering):
+    """A Place, a VirtualLocation, or both for a hybrid offering."""
+    virtual = {"@type": "VirtualLocation"}
+    if offering.online_url:
+        virtual["url"] = offering.online_url
+    if not offering.online:
+        return _place(venue)
+    return virtual if venue is None else [_place(venue), virtual]
+
+
+def _audience(course) -> dict | None:
+    rule = course.eligibility
+    if rule is None:
+        return None
+    audience = {"@type": "PeopleAudience"}
+    if rule.min_age is not None:
+        audience["suggestedMinAge"] = rule.min_age
+    if rule.max_age is not None:
+        audience["suggestedMaxAge"] = rule.max_age
+    if rule.residence:
+        audience["geographicArea"] = {"@type": "AdministrativeArea", "name": rule.residence}
+    words = who_may_come(rule) + ([rule.note] if rule.note else [])
+    if words:
+        audience["audienceType"] = ". ".join(words)
+    return audience
+
+
+def _age_range(course) -> str | None:
+    rule = course.eligibility
+    if rule is None or (rule.min_age is None and rule.max_age is None):
+        return None
+    return f"{rule.min_age if rule.min_age is not None else 0}-" \
+           f"{rule.max_age if rule.max_age is not None else ''}"
 
 
 def _organization(school, site) -> dict:
@@ -51,8 +93,14 @@ _AVAILABILITY = {Availability.OPEN: "https://schema.org/InStock",
                  Availability.FULL: "https://schema.org/SoldOut"}
 
 
-def _offer(offering, today) -> dict:
-    offer = {"@type": "Offer", "price": 0, "priceCurrency": "DKK"}
+def _price(course) -> int:
+    return course.cost.price if course.cost else 0
+
+
+def _offer(offering, today, course) -> dict:
+    offer = {"@type": "Offer", "price": _price(course), "priceCurrency": "DKK"}
+    if course.cost:
+        offer["description"] = course.cost.covers
     availability = _AVAILABILITY.get(offering.availability(today))
     if availability:
         offer["availability"] = availability
@@ -77,10 +125,11 @@ def course_jsonld(selection, course, site) -> str:
         "@type": "Course",
         "name": course.title,
         "description": course.summary,
-        "inLanguage": "da",
-        "isAccessibleForFree": True,
+        "inLanguage": course.language,
+        "isAccessibleForFree": course.free,
         "provider": organizer,
-        "offers": {"@type": "Offer", "price": 0, "priceCurrency": "DKK", "category": "Free"},
+        "offers": {"@type": "Offer", "price": _price(course), "priceCurrency": "DKK",
+                   "category": "Free" if course.free else "Paid"},
         "about": [catalogue.themes[t].name for t in course.theme_ids if t in catalogue.themes],
     }
     url = site.absolute(f"kurser/{course.id}/")
@@ -88,31 +137,58 @@ def course_jsonld(selection, course, site) -> str:
         data["url"] = url
     if course.outcomes:
         data["teaches"] = list(course.outcomes)
+    audience, ages = _audience(course), _age_range(course)
+    if audience:
+        data["audience"] = audience
+    if ages:
+        data["typicalAgeRange"] = ages
     if course.certificate:
         data["educationalCredentialAwarded"] = strings()["course"]["certificate_name"]
     instances = []
     for offering in selection.upcoming(course):
-        venue = catalogue.venues[offering.venue_id]
+        venue = catalogue.venues.get(offering.venue_id)
+        location = _location(venue, offering)
         status = {"cancelled": "https://schema.org/EventCancelled",
                   "postponed": "https://schema.org/EventPostponed"}.get(
             offering.status, "https://schema.org/EventScheduled")
         instance = {
             "@type": "CourseInstance",
-            "courseMode": "Onsite",
-            "location": _place(venue),
+            "courseMode": _COURSE_MODE[offering.attendance],
+            "eventAttendanceMode": _MODE[offering.attendance],
+            "location": location,
             "organizer": organizer,
             "startDate": _iso(offering.sessions[0].date, offering.sessions[0].start),
-            "endDate": _iso(offering.sessions[-1].date, offering.sessions[-1].end),
+            "endDate": _iso(offering.sessions[-1].last_day, offering.sessions[-1].end),
             "eventStatus": status,
-            "isAccessibleForFree": True,
-            "offers": _offer(offering, selection.today),
+            "isAccessibleForFree": course.free,
+            "offers": _offer(offering, selection.today, course),
             "subEvent": [{"@type": "Event", "name": course.title,
-                          "startDate": _iso(s.date, s.start), "endDate": _iso(s.date, s.end),
-                          "location": _place(venue), "eventStatus": status}
-                         for s in offering.sessions],
+                          "startDate": _iso(s.date, s.start), "endDate": _iso(s.last_day, s.end),
+                          "eventAttendanceMode": _MODE[offering.attendance],
+                          "location": location, "eventStatus": status}
+                         for s in offering.sessions if s.date >= selection.today
+                         or offering.recurrence is None],
         }
+        if offering.recurrence is not None:
+            # schema.org's Schedule says the rhythm; subEvent lists the expanded dates ahead.
+            rule = offering.recurrence
+            schedule = {"@type": "Schedule", "byDay": "https://schema.org/" + _DAYS[rule.weekday],
+                        "startTime": rule.start.strftime("%H:%M"),
+                        "endTime": rule.end.strftime("%H:%M"),
+                        "startDate": rule.first.isoformat(),
+                        "repeatFrequency": "P%dW" % rule.interval if rule.frequency == "weekly"
+                        else "P%dM" % rule.interval,
+                        "scheduleTimezone": "Europe/Copenhagen", "name": rhythm(rule)}
+            if rule.until:
+                schedule["endDate"] = rule.until.isoformat()
+            if rule.exceptions:
+                schedule["exceptDate"] = [d.isoformat() for d in rule.exceptions]
+            instance["eventSchedule"] = schedule
         if offering.capacity:
             instance["maximumAttendeeCapacity"] = offering.capacity
+        left = offering.places_left_on(selection.today)
+        if left is not None:
+            instance["remainingAttendeeCapacity"] = left
         names = [t.public_name(selection.today) for t in selection.team(course, offering)]
         instructors = [{"@type": "Person", "name": n} for n in names if n]
         if instructors:

@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 from ..diagnostics import Diagnostic
 from ..model import Catalogue
 from . import (booking, brands, consent, content, coproduction, files, offerings, plausibility,
-               references, rooms, template_text, time)
+               references, rooms, shapes, template_text, time)
 
 Rule = Callable[[Catalogue, "Context"], Iterable[Diagnostic]]
 
@@ -22,14 +22,25 @@ RULES: list[Rule] = [
     time.deadline_before_first_session,   # T205, T206
     time.past_offering_still_open,        # T207
     plausibility.sessions_not_far_ahead,  # T208
+    shapes.exceptions_are_on_the_pattern,  # T210 (T209, T211, T212 when assembling)
+    shapes.pattern_is_complete,           # T213
+    shapes.stay_ends_after_arrival,       # T214
     references.known_ids,                 # R301-R305
     references.guide_themes_exist,        # R304 in guides
     rooms.rooms_are_known,                # R307
     coproduction.team_is_co_produced,     # C401-C403
+    shapes.other_forms_say_why,           # C404
+    shapes.form_is_allowed_by_school,     # C405
+    shapes.lead_form_matches_team,        # C406, C403
     booking.teacher_not_double_booked,    # B501
     booking.room_not_double_booked,       # B502
     offerings.cancelled_has_reason,       # O601
     offerings.sign_up_is_possible,        # O602
+    shapes.venue_when_on_site,            # O604, O605
+    shapes.places_add_up,                 # O606, O607
+    shapes.ages_in_order,                 # S115
+    shapes.language_is_known,             # S113
+    shapes.postcode_fits_country,         # S114, S107 for Danish venues
     consent.consent_is_consistent,        # P701-P705
     content.markdown_is_safe,             # H801-H804
     template_text.template_text_is_replaced,  # H805

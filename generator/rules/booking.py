@@ -73,8 +73,8 @@ def room_not_double_booked(catalogue: Catalogue, context):
     groups = defaultdict(list)
     for course in catalogue.courses.values():
         for offering in course.offerings:
-            if not offering.takes_place:
-                continue
+            if not offering.takes_place or offering.venue_id is None:
+                continue  # online only: no room to book
             for session in offering.sessions:
                 room = session.room or offering.room
                 label = f"Lokalet '{room}' på '{offering.venue_id}'" if room \

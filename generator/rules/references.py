@@ -33,7 +33,7 @@ def known_ids(catalogue: Catalogue, context):
                 yield _unknown("R301", "teachers", teacher, course.at("teachers", i),
                                declared["teachers"])
         for offering in course.offerings:
-            if offering.venue_id not in declared["venues"]:
+            if offering.venue_id is not None and offering.venue_id not in declared["venues"]:
                 yield _unknown("R303", "venues", offering.venue_id, offering.at("venue"),
                                declared["venues"])
             if offering.own_team:
