@@ -190,7 +190,9 @@ def test_course_page_shows_sessions_status_signup_and_co_teaching(built: Path, s
     first = offering.sessions[0]
     assert sessions[0].get_text(" ", strip=True).startswith(
         f"tirsdag {first.date.day}. februar 2027, kl. {first.start:%H.%M}")
-    assert block.select_one(".kk-status").get_text() == "Få pladser"
+    # Its sign-up opens on 1 December: until then the page says so, not "Få pladser".
+    assert offering.registration.opens > TODAY
+    assert block.select_one(".kk-status").get_text() == "Tilmeldingen åbner 1. december"
     signup = block.select_one(".kk-signup").get_text(" ", strip=True)
     assert offering.registration.email in signup or offering.registration.url
     assert "Sidste frist" in signup
@@ -212,7 +214,7 @@ def test_status_words_for_every_status(built: Path, sel: Selection):
             shown = page.select_one(f"#hold-{offering.key} .kk-status").get_text()
             assert shown == words.get(state, shown) and shown.startswith(words.get(state, "Tilm"))
             seen.add(state)
-    assert {"open", "few-places", "full", "cancelled", "postponed", "drop-in"} <= seen
+    assert {"open", "not-yet", "cancelled", "postponed", "drop-in"} <= seen
 
 
 def test_cancelled_offering_shows_its_reason(built: Path, sel: Selection):
