@@ -52,6 +52,8 @@ def make_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="vis kataloget på http://127.0.0.1:8000")
     serve.add_argument("--site", metavar="NAVN", help="vis ét brand fra sites/NAVN/")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000")
+    serve.add_argument("--verbose", action="store_true",
+                       help="vis alt, MkDocs og WeasyPrint skriver (standard: kun fejl og tider)")
     _today_arg(serve)
 
     new = commands.add_parser("new", help="lav en ny kursus- eller underviserfil")
@@ -150,7 +152,8 @@ def cmd_build(args) -> int:
 def cmd_serve(args) -> int:
     from .publish import serve_site
 
-    return serve_site(Path.cwd(), _today(args), args.dev_addr, brand=args.site)
+    return serve_site(Path.cwd(), _today(args), args.dev_addr, brand=args.site,
+                      verbose=args.verbose)
 
 
 def cmd_new(args) -> int:
