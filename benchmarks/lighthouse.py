@@ -1,4 +1,4 @@
-"""`make audit`: Lighthouse (npm, with Debian's chromium) on the home page, the course list and
+"""`make audit`: Lighthouse (pinned in package-lock.json: 12.x runs on Node 20; with Debian's chromium) on the home page, the course list and
 a course page of the built site/, in mobile mode. Prints the four category scores.
 
 Targets: accessibility 100, best practices >= 95, SEO >= 95, performance >= 90.
@@ -41,7 +41,7 @@ def main() -> int:
             with tempfile.TemporaryDirectory() as scratch:
                 report = Path(scratch) / "report.json"
                 subprocess.run(
-                    ["npx", "--yes", "lighthouse@13.5.0", f"{origin}/{path}",
+                    [str(REPO / "node_modules" / ".bin" / "lighthouse"), f"{origin}/{path}",
                      f"--chrome-path={shutil.which('chromium')}", f"--chrome-flags={FLAGS}",
                      "--form-factor=mobile", "--only-categories=" + ",".join(CATEGORIES),
                      "--output=json", f"--output-path={report}", "--quiet"],

@@ -81,6 +81,8 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--site", metavar="NAVN", help="vis ét brand fra sites/NAVN/")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="ADRESSE",
                        help="adresse og port (standard: 127.0.0.1:8000)")
+    serve.add_argument("--verbose", action="store_true",
+                       help="vis alt, MkDocs og WeasyPrint skriver (standard: kun fejl og tider)")
     _today_arg(serve)
 
     new = commands.add_parser("new", help="lav et nyt kursus, en underviser, en skole eller et "
@@ -202,7 +204,8 @@ def cmd_build(args) -> int:
 def cmd_serve(args) -> int:
     from .publish import serve_site
 
-    return serve_site(Path.cwd(), _today(args), args.dev_addr, brand=args.site)
+    return serve_site(Path.cwd(), _today(args), args.dev_addr, brand=args.site,
+                      verbose=args.verbose)
 
 
 def cmd_new(args) -> int:

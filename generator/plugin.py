@@ -1,6 +1,7 @@
 """The MkDocs plugin: MkDocs (or ProperDocs) builds the catalogue through the same pipeline as
 the `catalogue` command. One MkDocs event per step:
 
+    on_startup       note whether MkDocs serves (PDFs are then deferred) or builds
     on_config        where the catalogue is; the site's name and address
     on_pre_build     read and check the catalogue; stop on any error, with the same messages
     on_files         run the renderers (render.RENDERERS: print, pages, search, calendars,
@@ -13,6 +14,8 @@ the `catalogue` command. One MkDocs event per step:
     on_page_context  mark the page's rendered HTML as safe for the autoescaping theme
     on_post_page     mend Material's markup: `autocomplete` on checkboxes (invalid HTML)
     on_post_template the same for 404.html, which is not a page
+    on_serve         watch every source folder (courses/ … guides/, sites/), whatever mkdocs.yml says
+    on_post_build    under `serve`, say how long the build took ("Bygget på 1,4 s")
 
 Every value from the catalogue reaches MkDocs and Material as text: the theme's environment
 escapes whatever it prints, and only HTML our own autoescaped templates made is marked safe.
@@ -21,6 +24,7 @@ escapes whatever it prints, and only HTML our own autoescaped templates made is 
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import yaml
@@ -34,7 +38,7 @@ from mkdocs.structure.toc import get_toc
 
 from . import diagnostics as diag
 from .brands import BrandError, read_brand, site_for
-from .catalogue import Result, find_root, read_catalogue
+from .catalogue import SOURCE_DIRS, Result, find_root, read_catalogue
 from .dates import resolve_today
 from .guides import render_body
 from .render import RENDERERS, Asset, Build, Page, Site, human_size, structured
@@ -47,8 +51,9 @@ APPENDICES = {"om.md": "partials/schools.html",  # the schools and their contact
               "tilgaengelighed.md": "partials/accessibility_contact.html"}  # whom to tell
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*type="checkbox"[^>]*?)\s+autocomplete="[^"]*"')
 
-# `catalogue build` has already read and reported the catalogue; it leaves the result here so
-# the plugin does not read it a second time in the same process.
+# `catalogue build` and `serve` have already read and reported the catalogue; they leave the
+# result here so the plugin does not read it a second time in the same process. The next build
+# takes it (and clears it).
 _preloaded: Result | None = None
 
 
@@ -67,7 +72,26 @@ class CatalogueConfig(Config):
 
 
 class CataloguePlugin(BasePlugin[CatalogueConfig]):
+    serving = False
+    command_today = None  # the --today of `catalogue build`/`serve`, kept for serve's rebuilds
+
+    def on_startup(self, command, dirty):
+        # Defining on_startup also keeps this one plugin object across the rebuilds of `serve`.
+        self.serving = command == "serve"
+
+    def on_serve(self, server, config, builder):
+        for folder in SOURCE_DIRS:
+            if (self.root / folder).is_dir():
+                server.watch(str(self.root / folder))
+        return server
+
+    def on_post_build(self, config):
+        if self.serving:
+            seconds = f"{time.perf_counter() - self.began:.1f}".replace(".", ",")
+            print(f"Bygget på {seconds} s", flush=True)
+
     def on_config(self, config):
+        self.began = time.perf_counter()
         base = Path(config.config_file_path or ".").parent
         self.root = find_root(base / self.config.root if self.config.root else base)
         self.brand = None
@@ -93,11 +117,17 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return config
 
     def on_pre_build(self, config):
+        global _preloaded
         today = resolve_today(self.config.today)
         if _preloaded is not None and _preloaded.context.root == self.root \
-                and _preloaded.context.today == today:
-            result = _preloaded
+                and (self.config.today is None or _preloaded.context.today == today):
+            # The command's --today wins over SOURCE_DATE_EPOCH, as in its check. Used once:
+            # under `serve` the next rebuild follows an edit, so it reads again.
+            result, _preloaded = _preloaded, None
+            today = self.command_today = result.context.today
         else:
+            if self.config.today is None and self.command_today is not None:
+                today = self.command_today  # a rebuild under `serve --today`
             result = read_catalogue(self.root, today)
             errors, _ = diag.count(result.diagnostics)
             if errors:
@@ -118,7 +148,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.cards: dict[tuple, Markup] = {}
         self.pages: dict[str, Page] = {}
         self.assets: dict[str, Asset] = {}
-        self.build = Build(self.selection, self.site, self.root)
+        self.build = Build(self.selection, self.site, self.root, draft=self.serving)
         for renderer in RENDERERS:
             try:
                 planned = renderer.plan(self.build)

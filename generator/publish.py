@@ -200,15 +200,34 @@ def _swap(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def serve_site(start: Path, today: dt.date, dev_addr: str, brand: str | None = None) -> int:
+def quiet_logs(verbose: bool) -> None:
+    """A coordinator sees what went wrong and how long a build took, not WeasyPrint's progress
+    ('Step 5 - Creating layout - Page 3', a hundred lines a build) nor MkDocs' chatter."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(message)s")
+    if not verbose:
+        for name in ("weasyprint", "fontTools", "mkdocs", "properdocs", "watchdog"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def serve_site(start: Path, today: dt.date, dev_addr: str, brand: str | None = None,
+               verbose: bool = False) -> int:
     from mkdocs.commands.serve import serve
 
     root = find_root(start)
     config_path = config_file(root, brand)
     if config_path is None:
         return 2
-    if _check(root, today, strict=False) is None:
+    result = _check(root, today, strict=False)
+    if result is None:
         return 1
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    serve(config_file=str(config_path), dev_addr=dev_addr, livereload=True)
+    quiet_logs(verbose)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    plugin.preload(result)  # the first build takes it; every rebuild after an edit reads again
+    print(f"Viser kataloget på http://{dev_addr}/ – gem en fil, så bygges det igen. "
+          f"Ctrl+C stopper.", flush=True)
+    try:
+        serve(config_file=str(config_path), dev_addr=dev_addr, livereload=True)
+    finally:
+        plugin.preload(None)
     return 0

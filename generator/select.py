@@ -181,8 +181,20 @@ class Selection:
                             key=lambda t: (t.public_name(self.today).casefold(), t.id)))
 
     def courses_of(self, teacher: Teacher) -> tuple[Course, ...]:
-        return tuple(c for c in self.courses if teacher.id in c.teacher_ids
-                     or any(teacher.id in o.teacher_ids for o in c.offerings))
+        return self._by_teacher.get(teacher.id, ())
+
+    @cached_property
+    def _by_teacher(self) -> dict[str, tuple[Course, ...]]:
+        """Courses by teacher id, built once: a scan per teacher page grows with the square of
+        the catalogue."""
+        found: dict[str, list[Course]] = {}
+        for course in self.courses:
+            ids = dict.fromkeys(course.teacher_ids)
+            for offering in course.offerings:
+                ids.update(dict.fromkeys(offering.teacher_ids))
+            for teacher_id in ids:
+                found.setdefault(teacher_id, []).append(course)
+        return {teacher_id: tuple(courses) for teacher_id, courses in found.items()}
 
     # --- grouping ------------------------------------------------------------------------
 

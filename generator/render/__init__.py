@@ -59,6 +59,7 @@ class Build:
     selection: Selection
     site: Site
     root: Path
+    draft: bool = False  # `serve`: a PDF not in the cache may be a placeholder; never in `build`
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from generator.select import Selection
 from generator.templating import danish_date, rhythm
 
 from conftest import MINI, REPO, TODAY_DEMO, copy_catalogue
-from .conftest import mini_build
+from .conftest import MINI_TODAY, mini_build
 
 A4 = (595, 842)
 A5 = (420, 595)
@@ -303,3 +303,75 @@ def test_guide_images_are_embedded_in_the_pdf(mini: Path):
     drawn = [page for page in reader.pages
              if "/XObject" in page.get("/Resources", {}) or b"re" in page.get_contents().get_data()]
     assert drawn
+
+
+# --- a long catalogue: one part per school, joined, still tagged ---------------------------
+
+def _tree_root_of(element):
+    """The structure tree root an element's chain of parents ends in."""
+    while element.get("/Type") != "/StructTreeRoot":
+        element = element.raw_get("/P").get_object()
+    return element
+
+
+@pytest.mark.slow
+def test_a_long_catalogue_is_one_pdf_per_school_and_their_join_stays_tagged(
+        mini_catalogue, tmp_path, monkeypatch):
+    monkeypatch.setattr(printing, "SPLIT_AT", 0)  # the small catalogue counts as long
+    root = copy_catalogue(MINI, tmp_path / "mini")
+    pdfs = {a.path: a.read() for a in printing.plan(mini_build(mini_catalogue, root=root))}
+    schools = sorted(mini_catalogue.schools)
+    assert {f"kursuskatalog-{s}.pdf" for s in schools} <= set(pdfs)
+    whole = PdfReader(io.BytesIO(pdfs["kursuskatalog.pdf"]))
+    parts = [PdfReader(io.BytesIO(pdfs[f"kursuskatalog-{s}.pdf"])) for s in schools]
+    assert len(whole.pages) > sum(len(p.pages) for p in parts)  # the front, then each school
+    root_dict = whole.trailer["/Root"]
+    assert root_dict["/Lang"] == "da" and root_dict["/MarkInfo"]["/Marked"]
+    assert whole.metadata.title.startswith("Kursuskatalog Forår 2027")
+    assert b"pdfuaid" in root_dict["/Metadata"].get_data()
+    # Every page's marked content is found through the one parent tree, in the joined tree.
+    tree = root_dict["/StructTreeRoot"]
+    nums = tree["/ParentTree"]["/Nums"]
+    keys = [int(nums[i]) for i in range(0, len(nums), 2)]
+    assert len(keys) == len(set(keys)) and int(tree["/ParentTreeNextKey"]) == max(keys) + 1
+    assert {int(p["/StructParents"]) for p in whole.pages} <= set(keys)
+    page_ids = {p.indirect_reference.idnum for p in whole.pages}
+    tree_id = root_dict.raw_get("/StructTreeRoot").idnum
+    for i in range(1, len(nums), 2):
+        for element in nums[i] if isinstance(nums[i], list) else [nums[i]]:
+            element = element.get_object()
+            assert element.raw_get("/Pg").idnum in page_ids
+            assert _tree_root_of(element).indirect_reference.idnum == tree_id
+    text = " ".join(_text(whole).split())
+    for title in ("Kursus A", "Kursus B", "Kursus C"):
+        assert title in text
+    school_text = {s: " ".join(_text(p).split()) for s, p in zip(schools, parts)}
+    for course in mini_catalogue.courses.values():
+        if any(o.takes_place for o in course.offerings):
+            assert course.title in school_text[course.school_id], course.id
+
+
+def test_a_short_catalogue_is_one_file(mini_catalogue, tmp_path):
+    printer = Printer(tmp_path, Site("Test", "https://test.example.org/"),
+                      Selection(mini_catalogue, MINI_TODAY))
+    assert printer.long_catalogue_schools() == []
+
+
+@pytest.mark.slow
+def test_while_serving_a_pdf_missing_from_the_cache_is_a_placeholder(mini_catalogue, tmp_path,
+                                                                     monkeypatch):
+    sel = Selection(mini_catalogue, MINI_TODAY)
+    site = Site("Test", "https://test.example.org/")
+
+    def printer(draft: bool) -> Printer:
+        made = Printer(MINI, site, sel, draft=draft)
+        made.cache = tmp_path  # empty at first
+        return made
+
+    guide = next(iter(sel.guides))
+    text = _text(PdfReader(io.BytesIO(printer(True).guide(guide, guide.formats[0]))))
+    assert "catalogue build" in text
+    real = printer(False).guide(guide, guide.formats[0])
+    assert guide.title in _text(PdfReader(io.BytesIO(real)))
+    # Once `build` has made it, `serve` shows the real one from the cache.
+    assert printer(True).guide(guide, guide.formats[0]) == real
