@@ -229,7 +229,7 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]],
             registration=SignUpDefaults(sign_up.get("email"), sign_up.get("url"),
                                         sign_up.get("phone"), sign_up.get("note")),
             co_production_required=r.get("co_production_required", True),
-            provider_note=r.get("provider_note", ""),
+            provider_note=r.get("provider_note", ""), first_time=r.get("first_time", ""),
             venue_ids=tuple(v for v in r.get("venues", {}) if venues[v].school_id == school_id),
             theme_ids=tuple(school_themes), source=here)
 
@@ -298,7 +298,8 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]],
             footer=r.get("footer", ""), language=r.get("language", "da"),
             school_ids=_tuple(r.get("schools")), venue_ids=_tuple(r.get("venues")),
             privacy_url=r.get("privacy_url"), accessibility_url=r.get("accessibility_url"),
-            source=where(path))
+            calendar_reminder=r.get("calendar_reminder", True),
+            teacher_guides=r.get("teacher_guides", True), source=where(path))
 
     frozen = MappingProxyType
     return Catalogue(frozen(schools), frozen(venues), frozen(themes), frozen(teachers),
