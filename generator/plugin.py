@@ -44,6 +44,7 @@ from .templating import make_environment
 # Hand-written pages that end with something made from the catalogue.
 APPENDICES = {"om.md": "partials/schools.html",  # the schools and their contact
               "tilgaengelighed.md": "partials/accessibility_contact.html"}  # whom to tell
+_TOC_LABEL = re.compile(r'<label class="md-nav__title" for="__toc">(.*?)</label>', re.S)
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*type="checkbox"[^>]*?)\s+autocomplete="[^"]*"')
 
 # `catalogue build` has already read and reported the catalogue; it leaves the result here so
@@ -176,6 +177,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # Material writes autocomplete="off" on the checkboxes behind its drawer and search
         # (HTML allows it on text-like inputs only), and leaves its search dialog unnamed.
         html = _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
+        # A page outside the menu (the footer's Tilgængelighed, Privatliv) has no __toc toggle
+        # in the menu, so the contents' title must not be a label for it.
+        if 'id="__toc"' not in html:
+            html = _TOC_LABEL.sub(r'<div class="md-nav__title">\1</div>', html)
         label = self.env.globals["t"].site.search_label
         return html.replace('data-md-component="search" role="dialog">',
                             f'data-md-component="search" role="dialog" aria-label="{label}">', 1)
