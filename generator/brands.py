@@ -39,7 +39,8 @@ def site_for(brand: Brand, root: Path, description: str = "") -> Site:
                 accent=brand.accent, favicon=root / (brand.favicon or brand.logo),
                 municipality=brand.municipality, contact=brand.contact, footer=brand.footer,
                 language=brand.language, privacy_url=brand.privacy_url,
-                accessibility_url=brand.accessibility_url, brand_id=brand.id)
+                accessibility_url=brand.accessibility_url, brand_id=brand.id,
+                calendar_reminder=brand.calendar_reminder, teacher_guides=brand.teacher_guides)
 
 
 def site_for_build(root: Path, brand_id: str | None) -> Site:

@@ -333,6 +333,7 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
             led_by_allowed=_tuple(r.get("led_by_allowed")),
             enrol_first=EnrolFirst(r["enrol_first"]["how"], r["enrol_first"].get("url"))
             if r.get("enrol_first") else None,
+            first_time=r.get("first_time", ""),
             venue_ids=tuple(v for v in r.get("venues", {}) if venues[v].school_id == school_id),
             theme_ids=tuple(school_themes), source=here)
 
@@ -437,7 +438,8 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
             footer=r.get("footer", ""), language=r.get("language", "da"),
             school_ids=_tuple(r.get("schools")), venue_ids=_tuple(r.get("venues")),
             privacy_url=r.get("privacy_url"), accessibility_url=r.get("accessibility_url"),
-            source=where(path))
+            calendar_reminder=r.get("calendar_reminder", True),
+            teacher_guides=r.get("teacher_guides", True), source=where(path))
 
     frozen = MappingProxyType
     return Catalogue(frozen(schools), frozen(venues), frozen(themes), frozen(teachers),

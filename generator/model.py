@@ -99,6 +99,15 @@ class Venue(Located):
     rooms: tuple[str, ...] = ()
     country: str = "DK"
 
+    @property
+    def town(self) -> str:
+        """The town a citizen would name: 'Randers C' and 'Randers NV' are both Randers, so the
+        postal district letters after the name are left out."""
+        words = self.city.split()
+        while len(words) > 1 and words[-1].isupper() and len(words[-1]) <= 2:
+            words.pop()
+        return " ".join(words) or self.city
+
 
 @dataclass(frozen=True)
 class SignUpDefaults:
@@ -121,6 +130,7 @@ class School(Located):
     registration: SignUpDefaults = SignUpDefaults()
     co_production_required: bool = True
     provider_note: str = ""
+    first_time: str = ""  # Markdown: what to expect the first time (where to go, coffee, ...)
     venue_ids: tuple[str, ...] = ()
     theme_ids: tuple[str, ...] = ()
     led_by_allowed: tuple[str, ...] = ()  # forms besides co-taught that the school allows
@@ -461,6 +471,8 @@ class Brand(Located):
     venue_ids: tuple[str, ...] = ()
     privacy_url: str | None = None
     accessibility_url: str | None = None
+    calendar_reminder: bool = True  # a VALARM one day before each session in .ics files
+    teacher_guides: bool = True  # list guides for teachers (apart from the citizens')
 
 
 @dataclass(frozen=True)

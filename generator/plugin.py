@@ -49,6 +49,7 @@ from .templating import make_environment, strings
 # Hand-written pages that end with something made from the catalogue.
 APPENDICES = {"om.md": "partials/schools.html",  # the schools and their contact
               "tilgaengelighed.md": "partials/accessibility_contact.html"}  # whom to tell
+_TOC_LABEL = re.compile(r'<label class="md-nav__title" for="__toc">(.*?)</label>', re.S)
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*type="checkbox"[^>]*?)\s+autocomplete="[^"]*"')
 
 # `catalogue build` and `serve` have already read and reported the catalogue; they leave the
@@ -205,7 +206,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def _mend_material(html: str) -> str:
         # Material writes autocomplete="off" on the checkboxes behind its drawer and search
         # (HTML allows it on text-like inputs only).
-        return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
+        html = _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
+        # A page outside the menu (the footer's Tilgængelighed, Privatliv) has no __toc toggle
+        # in the menu, so the contents' title must not be a label for it.
+        if 'id="__toc"' not in html:
+            html = _TOC_LABEL.sub(r'<div class="md-nav__title">\1</div>', html)
+        return html
 
     def on_page_markdown(self, markdown, page, config, files):
         # Material prints the title and description as they are, and so does the search index;

@@ -280,6 +280,8 @@ SCHOOL = struct(
            Field("how", "text", "Sådan bliver man optaget, fx 'Udfyld optagelsesskemaet'.",
                  required=True),
            Field("url", "url", "Link til optagelse.")),
+    Field("first_time", "markdown", "Din første gang: hvad man kan vente sig første gang, fx hvor "
+          "man skal gå hen, at man ikke behøver sige noget, og at der er kaffe (Markdown)."),
     Field("venues", "map", "Stederne (id: sted).", required=True, item=VENUE, minimum=1),
     Field("themes", "map", "Skolens egne temaer (id: tema).", item=THEME),
 )
@@ -322,6 +324,10 @@ BRAND = struct(
     Field("privacy_url", "url", "Link til jeres egen side om privatliv, hvis I har en."),
     Field("accessibility_url", "url", "Link til jeres egen tilgængelighedserklæring, hvis I har "
           "en."),
+    Field("calendar_reminder", "bool", "Kalenderfilerne minder om hver undervisningsgang dagen "
+          "før. Skriv false for at slå påmindelsen fra."),
+    Field("teacher_guides", "bool", "Vis materialer til undervisere og fagfolk på siden "
+          "Materialer (under deres egen overskrift). Skriv false for kun at vise borgernes."),
 )
 
 KINDS = {"courses": COURSE, "teachers": TEACHER, "schools": SCHOOL}

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from .ids import make_id
 from .model import (Availability, Catalogue, Course, Offering, Session, Teacher, Theme, Venue,
                     Visibility)
 
@@ -207,8 +208,10 @@ class Selection:
             keys += [("for", a) for a in course.audience]
             keys += [("form", f) for f in course.formats]
             keys += [("skole", course.school_id)]
-            keys += [("sted", v) for v in sorted({o.venue_id for o in self.upcoming(course)
-                                                  if o.venue_id is not None})]
+            venue_ids = sorted({o.venue_id for o in self.upcoming(course)
+                                if o.venue_id is not None})
+            keys += [("sted", v) for v in venue_ids]
+            keys += [("by", t) for t in self.town_ids(course)]
             keys += [("maaned", m) for m in self.months(course)]
             keys += [(f, v) for f, values in self.shape_facets(course).items() for v in values]
             for key in keys:
@@ -225,6 +228,20 @@ class Selection:
             keys["alder"] = (age,)
         keys["sprog"] = (course.language,)
         return keys
+
+    def town_id(self, venue_id: str) -> str:
+        """The town filter's value for a venue: 'randers' for Randers C and Randers NV."""
+        venue = self.catalogue.venues.get(venue_id)
+        return make_id(venue.town) if venue else ""
+
+    def town_ids(self, course: Course) -> tuple[str, ...]:
+        return tuple(sorted({self.town_id(o.venue_id) for o in self.upcoming(course)
+                                  if o.venue_id is not None}))
+
+    @cached_property
+    def towns(self) -> dict[str, str]:
+        """Town filter values and the names shown, from the venues this build uses."""
+        return {make_id(v.town): v.town for v in self.venues}
 
     def with_facet(self, facet: str, value: str) -> tuple[Course, ...]:
         return tuple(self._index.get((facet, value), ()))

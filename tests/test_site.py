@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.catalogue import read_catalogue
+from generator.render import offering_ics_path
 from generator.select import Selection
 
 from conftest import REPO, TODAY_DEMO as TODAY, copy_catalogue, run

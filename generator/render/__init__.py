@@ -43,6 +43,8 @@ class Site:
     privacy_url: str | None = None  # the brand's own pages, if it has them
     accessibility_url: str | None = None
     brand_id: str | None = None
+    calendar_reminder: bool = True  # VALARM one day before each session
+    teacher_guides: bool = True  # guides for teachers are listed, apart from the citizens'
 
     def absolute(self, path: str) -> str | None:
         return self.url + path if self.url else None
@@ -98,11 +100,21 @@ CATALOGUE_PDF = "kursuskatalog.pdf"
 
 
 def offering_ics_path(course, offering) -> str:
-    return f"kurser/{course.id}/{offering.key}.ics"
+    """kurser/<course>/<course>-<first date>.ics: the file lands in Downloads under a name that
+    says which course and when, and two courses' files never collide. Two offerings of one
+    course starting the same day (at two venues) add the offering's key."""
+    day = offering.first_date.isoformat()
+    twin = any(o is not offering and o.first_date == offering.first_date
+               for o in course.offerings)
+    return f"kurser/{course.id}/{course.id}-{day}{'-' + offering.key if twin else ''}.ics"
 
 
 def feed_path(school_id: str | None = None) -> str:
     return f"kalender/{school_id}.ics" if school_id else "kalender.ics"
+
+
+def theme_feed_path(theme_id: str) -> str:
+    return f"kalender/tema/{theme_id}.ics"
 
 
 def human_size(size: int) -> str:

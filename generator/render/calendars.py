@@ -20,7 +20,7 @@ import icalendar
 
 from ..dates import COPENHAGEN
 from ..templating import strings
-from . import Asset, Build, feed_path, offering_ics_path
+from . import Asset, Build, feed_path, offering_ics_path, theme_feed_path
 
 PRODID = "-//Recoveryskolerne//Kursuskatalog//DA"
 
@@ -94,28 +94,56 @@ def _event(selection, course, offering, index, session, site) -> icalendar.Event
     place = _location(venue, offering, session.room or offering.room)
     if place:
         event.add("location", place)
+    words = t["calendar_file"]
     description = [course.summary]
     if offering.online:
         description.append(offering.online_url or offering.online_note
                            or t["shape"]["online_note_default"])
+    state = offering.availability(selection.today).value
     if offering.status_note:
-        state = offering.availability(selection.today).value
         description.append(f"{t['availability'][state].format(date='')}: {offering.status_note}")
+    description.append(_sign_up(offering, state, words))
+    # Roles only: a calendar file is copied and forwarded, so it never carries a name.
+    roles = [t["roles"][r] for r in ("peer", "relative", "professional")
+             if any(teacher.main_role == r for teacher in selection.team(course, offering))]
+    if roles:
+        description.append(words["team"].format(roles=", ".join(roles)))
     url = site.absolute(f"kurser/{course.id}/")
     if url:
         event.add("url", url)
-        description.append(url)
+        description.append(words["page"].format(url=url))
     event.add("description", "\n\n".join(description))
     event.add("status", "CANCELLED" if not offering.takes_place else "CONFIRMED")
     event.add("transp", "OPAQUE")
+    if site.calendar_reminder and offering.takes_place:
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", dt.timedelta(days=-1))
+        alarm.add("description", words["reminder"].format(title=title))
+        event.add_component(alarm)
     return event
+
+
+def _sign_up(offering, state: str, words) -> str:
+    """How to sign up, in one line: the link, the address or the number, or 'just come'."""
+    sign_up = offering.registration
+    if state == "drop-in":
+        return words["dropin"]
+    channels = [c for c in (sign_up.url, sign_up.email, sign_up.phone) if c]
+    line = words["signup"].format(how=words["or"].join(channels)) if channels else ""
+    if sign_up.deadline:
+        line += " " + words["deadline"].format(date=sign_up.deadline.strftime("%d.%m.%Y"))
+    return line.strip() or words["contact"]
 
 
 @functools.lru_cache(maxsize=1)
 def _copenhagen() -> bytes:
     """Made once: building a VTIMEZONE from the tz database is the slowest step here."""
-    return icalendar.Timezone.from_tzinfo(COPENHAGEN, tzid="Europe/Copenhagen",
-                                          first_date=dt.date(2020, 1, 1)).to_ical()
+    zone = icalendar.Timezone.from_tzinfo(COPENHAGEN, tzid="Europe/Copenhagen",
+                                          first_date=dt.date(2020, 1, 1))
+    zone.pop("COMMENT", None)  # icalendar's is English; the site speaks Danish
+    zone.add("comment", strings()["calendar_file"]["timezone"])
+    return zone.to_ical()
 
 
 _END = b"END:VCALENDAR\r\n"
@@ -161,7 +189,8 @@ class Calendars:
 
 
 def plan(build: Build) -> list[Asset]:
-    """The feed of the whole build, one per school, and one file per upcoming offering."""
+    """The feed of the whole build, one per school, one per theme, and one file per
+    upcoming offering."""
     sel, site = build.selection, build.site
     calendars = Calendars(sel, site)
     assets = [Asset(feed_path(), lambda: calendars.feed(sel.upcoming_sessions, site.name))]
@@ -169,6 +198,12 @@ def plan(build: Build) -> list[Asset]:
         dated = tuple(d for d in sel.upcoming_sessions if d.course.school_id == school.id)
         assets.append(Asset(feed_path(school.id),
                             lambda d=dated, s=school: calendars.feed(d, s.name)))
+    for theme in sel.themes:
+        ids = {c.id for c in sel.with_facet("tema", theme.id)}
+        dated = tuple(d for d in sel.upcoming_sessions if d.course.id in ids)
+        assets.append(Asset(theme_feed_path(theme.id),
+                            lambda d=dated, th=theme: calendars.feed(
+                                d, f"{th.name} – {site.name}")))
     for course in sel.courses:
         for offering in sel.upcoming(course):
             assets.append(Asset(offering_ics_path(course, offering),

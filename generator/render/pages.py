@@ -14,11 +14,12 @@ from pathlib import PurePosixPath
 from ..photos import publish_photo
 from ..select import Selection
 from ..templating import month_name, strings
-from . import Asset, Build, Page, feed_path, offering_ics_path, pdf_path
+from . import Asset, Build, Page, feed_path, offering_ics_path, pdf_path, theme_feed_path
 
 BRAND_ASSETS = "assets/brand/"
 
-FACETS = ("tema", "for", "skole", "sted", "maaned", "form", "deltag", "alder", "sprog")
+# In the order a citizen asks: where, about what, when, for whom; then the finer choices.
+FACETS = ("by", "tema", "maaned", "deltag", "for", "alder", "sprog", "form", "skole", "sted")
 
 
 class Links:
@@ -71,6 +72,9 @@ class Links:
     def venue(self, venue_id):
         return self.to(f"steder/{venue_id}/")
 
+    def theme_feed(self, theme_id):
+        return self.to(theme_feed_path(theme_id))
+
     def page(self, path):
         return self.to(path)
 
@@ -92,6 +96,8 @@ def facet_label(selection: Selection, facet: str, value: str) -> str:
         return catalogue.schools[value].name
     if facet == "sted":
         return catalogue.venues[value].name
+    if facet == "by":
+        return selection.towns[value]
     if facet == "deltag":
         return t["shape"]["online"]
     if facet == "alder":

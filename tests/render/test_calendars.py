@@ -12,6 +12,7 @@ import pytest
 
 from generator.catalogue import read_catalogue
 from generator.render import Build, calendars
+from generator.render import offering_ics_path
 from generator.select import Selection
 
 from conftest import REPO, TODAY_DEMO as TODAY, changed
@@ -159,7 +160,7 @@ def _events(path: Path) -> list:
 def test_offering_calendar_has_local_times_place_and_link(built: Path, sel: Selection):
     course = sel.catalogue.courses["fem-veje-til-et-godt-liv"]
     offering = sel.upcoming(course)[0]
-    events = _events(built / "kurser" / course.id / f"{offering.key}.ics")
+    events = _events(built / offering_ics_path(course, offering))
     assert len(events) == len(offering.sessions)
     start = events[0].decoded("dtstart")
     assert (start.hour, start.minute) == (offering.sessions[0].start.hour,

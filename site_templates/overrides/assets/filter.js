@@ -6,7 +6,8 @@
   var filter = document.querySelector(".kk-filter[data-complete]");
   if (!filter) return;
   var cards = Array.prototype.slice.call(document.querySelectorAll(".kk-cards > .kk-card"));
-  var count = document.querySelector("[data-count]");
+  var counts = document.querySelectorAll("[data-count]");
+  var clearLink = filter.querySelector(".kk-filter__clear");
   var empty = document.querySelector(".kk-empty");
 
   function readState() {
@@ -28,7 +29,8 @@
       card.hidden = !match;
       if (match) shown += 1;
     });
-    if (count) count.textContent = String(shown);
+    counts.forEach(function (count) { count.textContent = String(shown); });
+    if (clearLink) clearLink.hidden = Object.keys(state).length === 0;
     if (empty) empty.hidden = shown > 0;
     filter.querySelectorAll("[data-facet]").forEach(function (group) {
       var facet = group.getAttribute("data-facet");
