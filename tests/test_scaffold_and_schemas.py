@@ -73,6 +73,25 @@ def test_new_course_writes_a_template_with_a_danish_id(demo):
     assert codes == {"C403", "H805"}, checked.stdout
 
 
+def test_the_new_course_templates_commented_fields_are_valid_once_uncommented(demo):
+    assert run(["new", "course", "Peergruppe"], demo).returncode == 0
+    text = (demo / "courses" / "peergruppe.yaml").read_text(encoding="utf-8")
+    # A commented-out field is '# key: ...' (or '#   key: ...' inside one); prose starts in capitals.
+    fields = re.compile(r"^(\s*)# ((?:  )?[a-z_]+:.*)$", re.M)
+    shown = {m[2].split(":")[0].strip() for m in fields.finditer(text)}
+    assert {"led_by", "led_by_reason", "eligibility", "language", "cost", "attendance",
+            "online_note", "places_left", "places_updated", "waitlist", "recurrence",
+            "frequency", "weekday", "from", "except"} <= shown
+    uncommented = fields.sub(r"\1\2", text)
+    data = yaml.load(uncommented, Loader=_Yaml12Loader)
+    del data["offerings"][0]["sessions"]  # the template offers recurrence instead of sessions
+    validator = jsonschema.Draft202012Validator(json_schema("course"))
+    assert [e.message for e in validator.iter_errors(data)] == []
+    assert data["offerings"][0]["recurrence"]["weekday"] == "mandag"
+    assert data["eligibility"] == {"min_age": 16, "max_age": 25,
+                                   "note": "For unge mellem 16 og 25 år."}
+
+
 def test_new_teacher_is_valid_and_shows_no_name(demo):
     done = run(["new", "teacher", "Søren Ågård"], demo)
     assert done.returncode == 0, done.stderr
