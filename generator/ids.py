@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import unicodedata
 
@@ -20,6 +21,18 @@ def make_id(name: str) -> str:
     text = unicodedata.normalize("NFKD", name.translate(_DANISH).lower())
     text = text.encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "uden-navn"
+
+
+MAX_ID = 60  # an id made from free text becomes a file name (kurser/by/<id>/), which has a limit
+
+
+def short_id(name: str) -> str:
+    """make_id, kept short enough for a file name; a long one ends in a hash of the whole."""
+    made = make_id(name)
+    if len(made) <= MAX_ID:
+        return made
+    digest = hashlib.blake2b(made.encode(), digest_size=4).hexdigest()
+    return made[:MAX_ID - 9].rstrip("-") + "-" + digest
 
 
 def nearest(value: str, candidates) -> str | None:

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from .ids import make_id
+from .ids import short_id
 from .model import (Availability, Catalogue, Course, Offering, Session, Teacher, Theme, Venue,
                     Visibility)
 
@@ -232,7 +232,7 @@ class Selection:
     def town_id(self, venue_id: str) -> str:
         """The town filter's value for a venue: 'randers' for Randers C and Randers NV."""
         venue = self.catalogue.venues.get(venue_id)
-        return make_id(venue.town) if venue else ""
+        return short_id(venue.town) if venue else ""
 
     def town_ids(self, course: Course) -> tuple[str, ...]:
         return tuple(sorted({self.town_id(o.venue_id) for o in self.upcoming(course)
@@ -241,7 +241,7 @@ class Selection:
     @cached_property
     def towns(self) -> dict[str, str]:
         """Town filter values and the names shown, from the venues this build uses."""
-        return {make_id(v.town): v.town for v in self.venues}
+        return {short_id(v.town): v.town for v in self.venues}
 
     def with_facet(self, facet: str, value: str) -> tuple[Course, ...]:
         return tuple(self._index.get((facet, value), ()))

@@ -82,3 +82,11 @@ def test_sign_up_falls_back_to_the_school(mini):
     assert offering.registration.deadline == D(2027, 1, 27)
     assert offering.key == "foraar"
     assert catalogue.courses["kursus-b"].offerings[0].key == "2027-02-03"
+
+
+def test_an_id_made_from_a_long_text_stays_a_usable_file_name():
+    from generator.ids import MAX_ID, short_id
+
+    assert short_id("Randers C") == "randers-c"
+    long_a, long_b = "Søvn og hvile " * 40, "Søvn og hvile " * 40 + "x"
+    assert len(short_id(long_a)) <= MAX_ID and short_id(long_a) != short_id(long_b)
