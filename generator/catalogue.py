@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 from . import schema
 from .diagnostics import Diagnostic, Pos, problem
-from .ids import is_id, make_id
+from .ids import is_id, make_id, short_id
 from .cache import FileCache
 from .load import Mapping, load, read_bytes, tree_at
 from .guides import check_guide
@@ -193,12 +193,12 @@ def check_file(kind: str, name: str, data: bytes) -> FileResult:
         record, problems = check_guide(name, data)
         if not is_id(file_id):
             problems.append(problem("N001", Pos(name, 1, 1), value=name.rsplit("/", 1)[-1],
-                                    suggestion=make_id(file_id)))
+                                    suggestion=short_id(file_id)))
         return FileResult(record, tuple(problems), {})
     tree, problems = load(data, name)
     if not is_id(file_id):
         problems.append(problem("N001", Pos(name, 1, 1), value=file_id + ".yaml",
-                                suggestion=make_id(file_id)))
+                                suggestion=short_id(file_id)))
     declares = {}
     if kind == "schools" and isinstance(tree, Mapping):
         declares = {"venues": tuple(_keys(tree, "venues")), "themes": tuple(_keys(tree, "themes"))}

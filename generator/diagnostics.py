@@ -71,8 +71,8 @@ CODES: dict[str, Rule] = {
                  "Tilladte værdier: {allowed}.", "{hint}"),
     "S104": Rule(ERROR, "Ukendt felt", "Feltet '{field}' findes ikke{where}.", "{hint}"),
     "S105": Rule(ERROR, "Ugyldigt id", "'{value}' er ikke et gyldigt id.",
-                 "Et id må kun have små bogstaver a-z, tal og bindestreger, fx '{suggestion}'. "
-                 "Skriv æ som ae, ø som oe og å som aa."),
+                 "Et id må kun have små bogstaver a-z, tal og bindestreger og højst 60 tegn, fx "
+                 "'{suggestion}'. Skriv æ som ae, ø som oe og å som aa."),
     "S106": Rule(ERROR, "Tom liste", "'{field}' skal have mindst {minimum} punkt.", "{hint}"),
     "S107": Rule(ERROR, "Ugyldig kontaktoplysning", "'{value}' er ikke {expected}.", "{hint}"),
     "S108": Rule(ERROR, "Gentaget værdi", "'{value}' står mere end én gang i '{field}'.",
@@ -294,7 +294,8 @@ CODES: dict[str, Rule] = {
     "N002": Rule(ERROR, "To filer med samme id", "Både '{value}' og '{other}' findes; de har "
                  "samme id.", "Slet den ene, eller giv den et andet navn."),
     "N001": Rule(ERROR, "Ugyldigt filnavn", "Filnavnet '{value}' er ikke et gyldigt id.",
-                 "Omdøb filen til fx '{suggestion}.yaml': små bogstaver, tal og bindestreger."),
+                 "Omdøb filen til fx '{suggestion}.yaml': små bogstaver, tal og bindestreger, "
+                 "højst 60 tegn."),
     "N003": Rule(WARNING, "Samme person i to filer", "'{name}' står også i {other}.",
                  "Er det den samme person, så slet den ene fil, og brug den andens id på "
                  "kurserne. Er det to personer med samme navn, så skriv fx et mellemnavn eller "

@@ -9,11 +9,13 @@ import unicodedata
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _ID = re.compile(ID_PATTERN)
+MAX_ID = 60  # ids become file names and URLs (kurser/<id>/<id>-<date>.ics), which have limits
 _DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
 
 
 def is_id(text: str) -> bool:
-    return bool(_ID.match(text))
+    """Lowercase ASCII with hyphens, and short: an id becomes part of file names and URLs."""
+    return len(text) <= MAX_ID and bool(_ID.match(text))
 
 
 def make_id(name: str) -> str:
@@ -21,9 +23,6 @@ def make_id(name: str) -> str:
     text = unicodedata.normalize("NFKD", name.translate(_DANISH).lower())
     text = text.encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "uden-navn"
-
-
-MAX_ID = 60  # an id made from free text becomes a file name (kurser/by/<id>/), which has a limit
 
 
 def short_id(name: str) -> str:

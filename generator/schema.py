@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .diagnostics import Diagnostic, Pos, problem
-from .ids import ID_PATTERN, is_id, make_id, nearest
+from .ids import ID_PATTERN, MAX_ID, is_id, make_id, nearest, short_id
 from .load import Mapping, Node, Scalar, Sequence
 
 ROLES = ("peer", "relative", "professional")
@@ -415,7 +415,7 @@ class Converter:
         if kind == "id":
             if is_id(text):
                 return text
-            self.report("S105", pos, value=text, suggestion=make_id(text))
+            self.report("S105", pos, value=text, suggestion=short_id(text))
             return None
         if kind == "enum":
             if text in spec.choices:
@@ -545,7 +545,7 @@ class Converter:
             for key, value in node.items.items():
                 key_pos = node.key_pos[key]
                 if not is_id(key):
-                    self.report("S105", key_pos, value=key, suggestion=make_id(key))
+                    self.report("S105", key_pos, value=key, suggestion=short_id(key))
                     continue
                 converted = self.convert(item, value, key)
                 if converted is not None:
@@ -681,7 +681,7 @@ _SCALAR_SCHEMAS = {
              "maxLength": MAX_LINE},
     "markdown": {"type": "string"},
     "path": {"type": "string", "pattern": rf"^\s*[^{ONE_LINE_BAD}]*\s*$"},
-    "id": {"type": "string", "pattern": ID_PATTERN},
+    "id": {"type": "string", "pattern": ID_PATTERN, "maxLength": MAX_ID},
     "int": {"type": "integer"},
     "bool": {"type": "boolean"},
     "date": {"type": "string", "format": "date", "pattern": _DATE.pattern},

@@ -90,3 +90,9 @@ def test_an_id_made_from_a_long_text_stays_a_usable_file_name():
     assert short_id("Randers C") == "randers-c"
     long_a, long_b = "Søvn og hvile " * 40, "Søvn og hvile " * 40 + "x"
     assert len(short_id(long_a)) <= MAX_ID and short_id(long_a) != short_id(long_b)
+
+
+def test_an_id_longer_than_a_file_name_can_carry_is_not_an_id():
+    from generator.ids import MAX_ID, is_id
+
+    assert is_id("a" * MAX_ID) and not is_id("a" * (MAX_ID + 1))
