@@ -21,7 +21,9 @@ An example is run on a base catalogue (a fresh temporary copy), changed by the e
               block into item 0 of the file), so `offerings:` with one hold changes hold 0
   merge=whole the block is the whole file;  merge=end  the block replaces the file's end, from
               the last line equal to the block's first line
-  drop=K,K    top-level keys removed from the file first
+  drop=K,K    top-level keys removed from the file first; FILE:K removes K from another file
+              (a før whose cause is in one file and whose block is another, e.g. a school's
+              led_by_allowed and a course's led_by)
   fill=N      the block's "..." stands for N characters (a file too big to print)
   encoding=E  the file is saved as E (cp1252, utf-16) instead of UTF-8
   make=PATH:WHAT  also make PATH as WHAT: folder, broken-link, fifo, text, jpeg, png,
@@ -340,6 +342,12 @@ def situation(example: Example, root: Path) -> dict:
     if "fill" in options:
         text = text.replace("...", "A" * int(options["fill"])).replace(
             "…", "A" * int(options["fill"]))
+    for spec in options.get("drop", "").split(","):
+        if ":" in spec:  # drop=FILE:KEY, another file than the block's
+            name, _, key = spec.partition(":")
+            path = root / name
+            path.write_text(merge(path.read_text(encoding="utf-8"), "", "keys", (key,)),
+                            encoding="utf-8")
     if options.get("run") == "import":
         from .importer import COLUMNS
 
@@ -359,7 +367,7 @@ def situation(example: Example, root: Path) -> dict:
         for name in options.get("file", "courses/gode-vaner.yaml").split(","):
             path = root / name
             old = path.read_text(encoding="utf-8") if path.is_file() else ""
-            drop = tuple(k for k in options.get("drop", "").split(",") if k)
+            drop = tuple(k for k in options.get("drop", "").split(",") if k and ":" not in k)
             new = merge(old, text, options.get("merge", "deep"), drop)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(new.encode(options.get("encoding", "utf-8")))

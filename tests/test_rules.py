@@ -219,7 +219,7 @@ CASES = [
     # Brands
     Case("M001", BRAND, ('primary: "#0b5560"', 'primary: "darkgreen"'), "darkgreen"),
     Case("M002", BRAND, ('primary: "#0b5560"', 'primary: "#4aa3b5"'), "#4aa3b5",
-         hint="#3a7f8e"),  # the palest shade that passes everywhere
+         hint="#3a808f"),  # the palest shade that passes everywhere
     Case("M003", BRAND, ("https://testby.example.org/", "http://testby.example.org/"),
          "http://testby"),
     Case("M004", BRAND, ("https://testby.example.org/", "https://aftenskolen.example.org/"),
