@@ -128,7 +128,17 @@ VECTORS: list[str] = [
 CONTROL = {i for i, v in enumerate(VECTORS) if re.search(r"[\x00-\x1f\x7f\u2028\u2029]", v)}
 
 # A Markdown field may refuse a vector with these ("check names it").
-MARKDOWN_REFUSALS = {"H801", "H802", "H803", "H804", "F901", "F902", "F903", "F904"}
+MARKDOWN_REFUSALS = {"H801", "H802", "H803", "H804", "H806", "F901", "F902", "F903", "F904"}
+# Any field may refuse a value with these: S111 an invisible or control character (in a
+# Markdown field: NUL, CR, U+2028, U+2029, bidi overrides), S112 a one-line text over 500
+# characters. A refused value is left out of the record, so a required one takes the record
+# with it and other rules fire for the gap (C401...): `accept` drops what check named and
+# checks again until nothing more is named, and only the last check must be clean.
+ANY_FIELD_REFUSALS = {"S111", "S112"}
+# S112's limit. The test packs a one-line value below it, so that the vectors stay in the test;
+# a vector with no room left in its field this round is counted as not tried (make test packs
+# 59 vectors into the 3 guides' titles, say; audit-hostile puts every vector alone in a value).
+MAX_LINE = 500
 
 # Text that, if a page shows it, proves the vector was evaluated or decoded once too often.
 FORBIDDEN_TEXT = {VECTORS.index("tpl{{7*7}}{m}"): "tpl49{m}",
@@ -238,6 +248,33 @@ class Value:
         self.container[self.key] = self.text
 
 
+def _line_length(field_no: int, vectors: list[int]) -> int:
+    text = " · ".join(vector_text(field_no, v) for v in vectors)
+    return len(text) + (5 if FIELDS[field_no][0] in NUMBERED else 0)
+
+
+def fit(field_no: int, slots_: list[list[int]]) -> tuple[list[list[int]], list[int]]:
+    """One-line values within S112's limit: what overflows an instance moves to one with room
+    (a control vector only to control vectors, as in `slots`); what has no room is returned."""
+    if FIELDS[field_no][3]:
+        return slots_, []
+    fitted: list[list[int]] = []
+    overflow: list[int] = []
+    for vectors in slots_:
+        kept: list[int] = []
+        for v in vectors:
+            (kept if _line_length(field_no, kept + [v]) <= MAX_LINE else overflow).append(v)
+        fitted.append(kept)
+    untried = []
+    for v in overflow:
+        control = v in CONTROL
+        home = next((kept for kept in fitted
+                     if all((x in CONTROL) == control for x in kept)
+                     and _line_length(field_no, kept + [v]) <= MAX_LINE), None)
+        (home.append(v) if home is not None else untried.append(v))
+    return fitted, untried
+
+
 def slots(field_no: int, instances: int, round_no: int, rounds: int) -> list[list[int]]:
     """The vectors for each instance of a field in one round; every vector once over all rounds.
 
@@ -305,8 +342,42 @@ def write_source(path: Path, data: dict) -> None:
         path.write_text(dump(data), encoding="utf-8")
 
 
-def make_hostile(root: Path, round_no: int, rounds: int) -> tuple[list[Value], dict]:
-    """Write one round's hostile values into the catalogue at `root`."""
+class _Added(str):
+    """A room name the test added to a venue's `rooms`, so that it can take it out again."""
+
+
+_Dumper.add_representer(_Added, lambda dumper, text: dumper.represent_str(str(text)))
+
+
+def sync_rooms(sources: dict) -> None:
+    """Every room an offering or session names is in its venue's `rooms` (R307 refuses an
+    unknown room), so that a hostile room reaches the pages instead of being refused. The names
+    added last time come out first: a value that lost a vector has a new text."""
+    venues = {vid: venue for data in sources.values() if isinstance(data.get("venues"), dict)
+              for vid, venue in data["venues"].items() if isinstance(venue, dict)}
+    for venue in venues.values():
+        if isinstance(venue.get("rooms"), list):
+            venue["rooms"][:] = [r for r in venue["rooms"] if not isinstance(r, _Added)]
+    for data in sources.values():
+        for offering in data.get("offerings") or []:
+            rooms = venues.get(offering.get("venue"), {}).get("rooms")
+            if not isinstance(rooms, list) or not rooms:
+                continue  # a venue without `rooms` accepts any room
+            named = [offering.get("room")] + [s.get("room") for s in offering.get("sessions", [])]
+            for room in named:
+                if isinstance(room, str) and room.strip() not in [str(r).strip() for r in rooms]:
+                    rooms.append(_Added(room))
+
+
+def write_all(root: Path, sources: dict) -> None:
+    sync_rooms(sources)
+    for name, data in sources.items():
+        write_source(root / name, data)
+
+
+def make_hostile(root: Path, round_no: int, rounds: int) -> tuple[list[Value], dict, list[str]]:
+    """Write one round's hostile values into the catalogue at `root`; also the markers of the
+    vectors that did not fit into a one-line field this round."""
     sources: dict[str, dict] = {}
     for path in sorted(root.glob("teachers/*.yaml")):
         data = read_source(path)
@@ -315,23 +386,24 @@ def make_hostile(root: Path, round_no: int, rounds: int) -> tuple[list[Value], d
         consent.setdefault("profile", TODAY_DEMO)
         sources[path.relative_to(root).as_posix()] = data
     values: list[Value] = []
+    untried: list[str] = []
     for field_no, (_, pattern, path, markdown) in enumerate(FIELDS):
         found = []
         for file in sorted(root.glob(pattern)):
             name = file.relative_to(root).as_posix()
             data = sources.setdefault(name, read_source(file) if name not in sources else None)
             found += [(name, container, key) for container, key in places(data, path)]
-        for number, ((name, container, key), vectors) in enumerate(
-                zip(found, slots(field_no, len(found), round_no, rounds))):
+        fitted, left = fit(field_no, slots(field_no, len(found), round_no, rounds))
+        untried += [marker(field_no, v) for v in left]
+        for number, ((name, container, key), vectors) in enumerate(zip(found, fitted)):
             if not vectors:
                 continue
             prefix = container[key] + "\n" if path == ("body",) else ""
             value = Value(field_no, name, container, key, prefix, number, vectors)
             value.write()
             values.append(value)
-    for name, data in sources.items():
-        write_source(root / name, data)
-    return values, sources
+    write_all(root, sources)
+    return values, sources, untried
 
 
 # --- Check: which vectors each field accepts ------------------------------------------------
@@ -378,36 +450,84 @@ def _node(root, text: str):
     raise AssertionError(f"value not found in the written file: {text!r}")
 
 
-def accept(root: Path, values: list[Value], sources: dict) -> tuple[list[str], list[str]]:
-    """Drop the vectors `check` is right to refuse, write the rest, check again.
+def extent(root: Path, value: Value) -> tuple[int, int]:
+    """The first and last line of a whole value (where S111 and S112 point)."""
+    text = (root / value.file).read_text(encoding="utf-8")
+    if value.file.endswith(".md") and value.key == "body":
+        first = text.split("\n---\n", 1)[0].count("\n") + 3
+        return first, first + value.text.count("\n")
+    node = _node(yaml.compose(text.split("\n---\n", 1)[0] if value.file.endswith(".md")
+                              else text), value.text)
+    return node.start_mark.line + 1, node.end_mark.line + 1
 
-    Returns (refusals `check` named, refusals or errors that are wrong).
+
+def _s111_characters(message: str) -> str:
+    """The character S111 names, from its message."""
+    code = re.search(r"U\+([0-9A-F]{4,6})", message)
+    if code:
+        return chr(int(code[1], 16))
+    if "linjeskift" in message:
+        return "\r\n"
+    return "\t" if "tabulator" in message else ""
+
+
+def refused_vectors(root: Path, values: list[Value], d: dict) -> list[tuple[Value, int]]:
+    """(value, vector) that diagnostic `d` refuses, among the hostile values of its file."""
+    line, code = d["line"], d["code"]
+    if code in ANY_FIELD_REFUSALS:
+        hits = []
+        for value in values:
+            first, last = extent(root, value)
+            if not first <= line <= last:
+                continue
+            if code == "S111":
+                chars = _s111_characters(d["message"])
+                hits += [(value, v) for v in value.vectors
+                         if chars and any(c in vector_text(value.field_no, v) for c in chars)]
+            elif not value.markdown:  # S112: the vectors at the end, until the rest fits
+                kept = value.ordered()
+                while kept and _line_length(value.field_no, kept) > MAX_LINE:
+                    hits.append((value, kept.pop()))
+        return hits
+    markdown = code in MARKDOWN_REFUSALS
+    return [(value, v) for value in values if value.markdown == markdown
+            for v, first, last in spans(root, value) if first <= line <= last]
+
+
+def accept(root: Path, values: list[Value], sources: dict) -> tuple[list[str], list[str]]:
+    """Drop the vectors `check` is right to refuse, write the rest, check again, until `check`
+    names no more hostile values; what it still reports then is wrong.
+
+    A diagnostic away from every hostile value may be the consequence of a refusal (a teacher
+    whose name was refused is missing from a course: C401), so it counts only if it is still
+    there at the end. Returns (refusals `check` named, refusals or errors that are wrong).
     """
     named, wrong = [], []
     by_file = defaultdict(list)
     for value in values:
         by_file[value.file].append(value)
-    refused: dict[int, set[int]] = defaultdict(set)
-    for d in check(root):
-        where = f"{d['file']}:{d['line']}: {d['code']} {d['message']}"
-        markdown = d["code"] in MARKDOWN_REFUSALS
-        hits = [(value, v) for value in by_file.get(d["file"], []) if value.markdown == markdown
-                for v, first, last in spans(root, value) if first <= d["line"] <= last]
-        if not hits:
-            wrong.append(f"{where} (not at a hostile value)")
-        for value, v in hits:
-            what = f"{FIELDS[value.field_no][0]} ← vector {v} {VECTORS[v]!r}: {where}"
-            right = d["code"] in MARKDOWN_REFUSALS if value.markdown else v in CONTROL
-            (named if right else wrong).append(what)
-            refused[id(value)].add(v)
-    for value in values:
-        if refused[id(value)]:
-            value.vectors = [v for v in value.vectors if v not in refused[id(value)]]
-            value.write()
-    for name in {v.file for v in values}:
-        write_source(root / name, sources[name])
+    for _ in range(12):
+        diagnostics = check(root)
+        refused: dict[int, set[int]] = defaultdict(set)
+        for d in diagnostics:
+            where = f"{d['file']}:{d['line']}: {d['code']} {d['message']}"
+            for value, v in refused_vectors(root, by_file.get(d["file"], []), d):
+                if v in refused[id(value)]:
+                    continue
+                what = f"{FIELDS[value.field_no][0]} ← vector {v} {VECTORS[v]!r}: {where}"
+                right = d["code"] in ANY_FIELD_REFUSALS or (
+                    value.markdown and d["code"] in MARKDOWN_REFUSALS)
+                (named if right else wrong).append(what)
+                refused[id(value)].add(v)
+        if not refused:
+            break
+        for value in values:
+            if refused[id(value)]:
+                value.vectors = [v for v in value.vectors if v not in refused[id(value)]]
+                value.write()
+        write_all(root, sources)
     wrong += [f"still refused after dropping what check named: {d['file']}:{d['line']}: "
-              f"{d['code']} {d['message']}" for d in check(root)]
+              f"{d['code']} {d['message']}" for d in diagnostics]
     return named, wrong
 
 
@@ -533,24 +653,36 @@ LIVE_MARKUP = re.compile(r"<\s*(script|img|svg|iframe|math|style|base|meta|objec
                          r"input|body|form|button|u)\b|\bon[a-z]+\s*=", re.I)
 
 
+def _fragments(folder: Path):
+    """(name, record) of every Pagefind fragment: gzip, Pagefind's signature, then JSON."""
+    import gzip
+
+    for path in sorted((folder / "pagefind" / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(path.read_bytes())
+        yield path.name, json.loads(raw.removeprefix(b"pagefind_dcd"))
+
+
 def search_index_problems(site: str, folder: Path) -> list[str]:
+    """Pagefind's default UI puts a result's excerpt (cut from `content`) and every filter value
+    into the page with innerHTML, and the title with textContent; so `content` and the filters
+    must hold escaped text, and raw markup there is live in the search results."""
     found = []
-    for index in [folder / "search" / "search_index.json", *folder.glob("pagefind/**/*.json")]:
-        if not index.is_file():
-            continue
-        try:
-            data = json.loads(index.read_text(encoding="utf-8"))
-        except ValueError as error:
-            found.append(f"{site}/{index.relative_to(folder)}: does not parse: {error}")
-            continue
-        for doc in data.get("docs", []) if isinstance(data, dict) else []:
-            for key in ("title", "text"):
-                text = str(doc.get(key, ""))
-                for match in LIVE_MARKUP.finditer(text):
-                    near = text[max(0, match.start() - 80):match.end() + 80]
-                    if markers_in(near):
-                        found.append(f"{site}/search ({doc.get('location')}) {key}: raw "
-                                     f"{match[0]!r}: {_named(near)}")
+    try:
+        records = list(_fragments(folder))
+    except ValueError as error:  # a broken gzip or JSON, or a missing signature
+        return [f"{site}/pagefind: a fragment does not parse: {error}"]
+    if not records:
+        return [f"{site}/pagefind: no fragments, so there is no search index"]
+    for name, record in records:
+        texts = [("content", record.get("content", ""))] + [
+            (f"filter {key}", value) for key, values in record.get("filters", {}).items()
+            for value in values]
+        for key, text in texts:
+            for match in LIVE_MARKUP.finditer(text):
+                near = text[max(0, match.start() - 80):match.end() + 80]
+                if markers_in(near):
+                    found.append(f"{site}/pagefind/fragment/{name} ({record.get('url')}) {key}: "
+                                 f"raw {match[0]!r}: {_named(near)}")
     return found
 
 
@@ -629,34 +761,80 @@ def browse(browser, site: str, folder: Path, viewport: str, forbidden, plain: se
            findings: dict[str, list[str]], names: list[str]) -> None:
     """The pages `names` of one site at one size; what went wrong, into `findings`."""
     with serve(folder) as origin:
-        context = browser.new_context(viewport=VIEWPORTS[viewport])
-        # Recorded below; refused here so that a page never waits for a name lookup.
-        context.route(re.compile(rf"^(?!{re.escape(origin)}/)"), lambda route: route.abort())
-        page = context.new_page()
-        where = {"page": ""}
-        page.on("dialog", lambda d: (findings["dialog"].append(
-            f"[{viewport}] {site}/{where['page']}: {d.type}({d.message}) from "
-            f"{_named(d.message)}"), d.dismiss()))
-        page.on("console", lambda m: m.type == "error" and findings["console"].append(
-            f"[{viewport}] {site}/{where['page']}: {m.text[:200]}"))
-        page.on("pageerror", lambda e: findings["console"].append(
-            f"[{viewport}] {site}/{where['page']}: uncaught {e}"))
-        page.on("request", lambda r: not r.url.startswith(origin) and findings["requests"].append(
-            f"[{viewport}] {site}/{where['page']}: {r.url} ({_named(r.url)})"))
+        context, page, where = _open(browser, origin, site, viewport, findings)
         for name in names:
             where["page"] = name
             page.goto(f"{origin}/{name}", wait_until="load")
-            result = page.evaluate(INSPECT, [MARKER, forbidden])
             here = f"[{viewport}] {site}/{name}"
-            findings["live"] += [f"{here}: {item} ({_named(item)})" for item in result["live"]]
-            findings["json-ld"] += [f"{here}: {item} ({_named(item)})"
-                                    for item in result["jsonld"]]
-            findings["text"] += [f"{here}: {item}" for item in result["text"]]
-            findings["markup"] += [f"{here}: {item} ({_named(item)})" for item in result["markup"]
-                                   if set(markers_in(item)) & plain]
+            result = _inspect(page, here, forbidden, plain, findings)
             if result["h1"] != 1 or not result["footer"]:
                 findings["structure"].append(
                     f"{here}: {result['h1']} h1, footer {'there' if result['footer'] else 'gone'}")
+        context.close()
+
+
+def _open(browser, origin: str, site: str, viewport: str, findings: dict[str, list[str]]):
+    """A page that records dialogs, errors and requests to other origins into `findings`."""
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    # Recorded below; refused here so that a page never waits for a name lookup.
+    context.route(re.compile(rf"^(?!{re.escape(origin)}/)"), lambda route: route.abort())
+    page = context.new_page()
+    where = {"page": ""}
+    page.on("dialog", lambda d: (findings["dialog"].append(
+        f"[{viewport}] {site}/{where['page']}: {d.type}({d.message}) from "
+        f"{_named(d.message)}"), d.dismiss()))
+    page.on("console", lambda m: m.type == "error" and findings["console"].append(
+        f"[{viewport}] {site}/{where['page']}: {m.text[:200]}"))
+    page.on("pageerror", lambda e: findings["console"].append(
+        f"[{viewport}] {site}/{where['page']}: uncaught {e}"))
+    page.on("request", lambda r: not r.url.startswith(origin) and findings["requests"].append(
+        f"[{viewport}] {site}/{where['page']}: {r.url} ({_named(r.url)})"))
+    return context, page, where
+
+
+def _inspect(page, here: str, forbidden, plain: set[str], findings: dict[str, list[str]]):
+    result = page.evaluate(INSPECT, [MARKER, forbidden])
+    findings["live"] += [f"{here}: {item} ({_named(item)})" for item in result["live"]]
+    findings["json-ld"] += [f"{here}: {item} ({_named(item)})" for item in result["jsonld"]]
+    findings["text"] += [f"{here}: {item}" for item in result["text"]]
+    findings["markup"] += [f"{here}: {item} ({_named(item)})" for item in result["markup"]
+                           if set(markers_in(item)) & plain]
+    return result
+
+
+# Words most hostile records hold, so that the results and their excerpts show the vectors.
+SEARCH_TERMS = ["alert", "onerror", "script", "hover"]
+
+# Done once Pagefind has answered for `term` (its message names the term, and is not
+# "Søger efter ..."), and every result shown has loaded its fragment.
+SEARCHED = r"""(term) => {
+  const message = document.querySelector(".pagefind-ui__message");
+  return !!message && message.textContent.includes(term) && !/^Søger/.test(message.textContent)
+    && !document.querySelector(".pagefind-ui__result .pagefind-ui__loading");
+}"""
+
+
+def search(browser, site: str, folder: Path, terms: list[str], forbidden, plain: set[str],
+           findings: dict[str, list[str]]) -> None:
+    """Type into the search box as a citizen does; the results, excerpts and filters Pagefind
+    renders must hold no live markup and open no dialog. The real proof for the index."""
+    with serve(folder) as origin:
+        context, page, where = _open(browser, origin, site, "desktop", findings)
+        where["page"] = "index.html (search)"
+        page.goto(f"{origin}/index.html", wait_until="load")
+        page.keyboard.press("/")
+        box = page.wait_for_selector(".pagefind-ui__search-input", timeout=30_000)
+        shown = 0
+        for term in terms:
+            where["page"] = f"index.html (search {term!r})"
+            box.fill(term)
+            page.wait_for_function(SEARCHED, arg=term, timeout=30_000)
+            page.wait_for_timeout(500)  # time for an injected onerror or onload to fire
+            shown += page.locator(".pagefind-ui__result").count()
+            _inspect(page, f"[desktop] {site}/{where['page']}", forbidden, plain, findings)
+        if not shown or not page.locator(".pagefind-ui__filter-value").count():
+            findings["search"].append(f"{site}: searching {terms} showed {shown} results and "
+                                      f"no filters, so the search UI proved nothing")
         context.close()
 
 
@@ -670,13 +848,15 @@ KINDS = ["check", "build", "dialog", "console", "requests", "live", "json-ld", "
 def findings(browser, tmp_path_factory) -> dict[str, list[str]]:
     """Every round: hostile values in, check, build, read every output; what went wrong."""
     found: dict[str, list[str]] = {kind: [] for kind in KINDS}
-    found["named by check"], found["sites"] = [], []
+    found["named by check"], found["sites"], found["untried"], found["tried"] = [], [], [], []
     for round_no in range(ROUNDS):
         root = copy_catalogue(REPO, tmp_path_factory.mktemp(f"hostile{round_no}") / "demo")
-        values, sources = make_hostile(root, round_no, ROUNDS)
+        values, sources, untried = make_hostile(root, round_no, ROUNDS)
+        found["untried"] += untried
         named, wrong = accept(root, values, sources)
         found["named by check"] += named
         found["check"] += wrong
+        found["tried"] += [marker(v.field_no, x) for v in values for x in v.vectors]
         if wrong:
             continue
         broken = build(root)
@@ -688,8 +868,7 @@ def findings(browser, tmp_path_factory) -> dict[str, list[str]]:
                 if set(value.vectors) & CONTROL:
                     value.vectors = [v for v in value.vectors if v not in CONTROL]
                     value.write()
-            for name in {v.file for v in values}:
-                write_source(root / name, sources[name])
+            write_all(root, sources)
             found["build"] += [f"also without the control vectors: {e}" for e in build(root)]
         found["sites"] += list(sites(root))
         plain = {marker(v.field_no, x) for v in values if not v.markdown for x in v.vectors}
@@ -701,6 +880,9 @@ def findings(browser, tmp_path_factory) -> dict[str, list[str]]:
             found["search"] += search_index_problems(site, folder)
             found["pdf"] += pdf_problems(site, folder)
             every = pages(folder)
+            if site == BRANDS[0]:
+                search(browser, site, folder, SEARCH_TERMS + sorted(plain)[:1], forbidden,
+                       plain, found)
             for viewport, names in [("phone", every), ("desktop", one_of_each_kind(every))]:
                 if FULL or site != "(default)":
                     browse(browser, site, folder, viewport, forbidden, plain, found,
