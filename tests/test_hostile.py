@@ -12,9 +12,10 @@ vectors to a value.
                          one brand footer, two or three in one course title). A one-line value
                          stays under S112's 500 characters, so a field with few instances (the
                          3 guides' titles, the 4 schools' names) holds only the vectors that
-                         fit this round; the rest are counted as not tried. Every page of every
-                         brand at phone size, one page of each kind at desktop size, a search
-                         typed into one brand, the default site read in Python
+                         fit this round; the rest are counted as not tried. Every page at phone
+                         size once over the brands (a page one brand showed is not shown again
+                         for the next), one page of each kind of every brand at desktop size, a
+                         search typed into one brand, the default site read in Python
     make audit-hostile   HOSTILE_ROUNDS=20 HOSTILE_FULL=1: every vector alone in its value in
                          every field, over 20 builds; every page of every site at both sizes
 
@@ -47,8 +48,9 @@ import yaml
 from conftest import BRANDS, CATALOGUE, REPO, TODAY_DEMO, copy_catalogue, serve
 
 ROUNDS = int(os.environ.get("HOSTILE_ROUNDS", "1"))
-# make test: every page of every brand at phone size, one page of each kind at desktop size,
-# the default site in Python only. HOSTILE_FULL=1: every page of every site at both sizes.
+# make test: every page once at phone size over the brands, one page of each kind of every
+# brand at desktop size, the default site in Python only. HOSTILE_FULL=1: every page of every
+# site at both sizes.
 FULL = os.environ.get("HOSTILE_FULL") == "1"
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 TODAY = TODAY_DEMO.isoformat()
@@ -894,6 +896,9 @@ def findings(browser, tmp_path_factory) -> dict[str, list[str]]:
         found["sites"] += list(sites(root))
         plain = {marker(v.field_no, x) for v in values if not v.markdown for x in v.vectors}
         forbidden = forbidden_text(values)
+        # make test: a page another brand showed at phone size is not shown again (its course,
+        # teacher or guide is the same; what is the brand's own, one page of each kind shows).
+        shown: set[str] = set()
         for site, folder in sites(root).items():
             clock = time.monotonic()
             found["json-ld"] += json_ld_problems(site, folder)
@@ -907,10 +912,12 @@ def findings(browser, tmp_path_factory) -> dict[str, list[str]]:
             if site == BRANDS[0]:
                 search(browser, site, folder, SEARCH_TERMS + sorted(plain)[:1], forbidden,
                        plain, found)
-            for viewport, names in [("phone", every), ("desktop", one_of_each_kind(every))]:
+            for viewport, names in [("phone", [n for n in every if n not in shown]),
+                                    ("desktop", one_of_each_kind(every))]:
                 if FULL or site != "(default)":
                     browse(browser, site, folder, viewport, forbidden, plain, found,
                            every if FULL else names)
+                    shown |= set(names) if viewport == "phone" else set()
             timing[f"{site} browser"] = time.monotonic() - clock
         print(f"\nhostile round {round_no}: " + ", ".join(f"{k} {v:.0f} s"
                                                           for k, v in timing.items()))
