@@ -223,6 +223,9 @@ CODES: dict[str, Rule] = {
                  "Indlejrede sider og objekter er ikke tilladt. Link til indholdet i stedet."),
     "H805": Rule(ERROR, "Tekst fra skabelonen", "'{field}' indeholder stadig skabelonens "
                  "tekst: \"{text}\"", "Slet skabelonens tekst, og skriv din egen: {what}"),
+    "H806": Rule(ERROR, "Sideelement i tekst", "Teksten indeholder et <{element}>-element, som "
+                 "virker på hele siden.", "Fjern det. Skriv teksten som almindelig Markdown; "
+                 "skal den besøgende videre, så brug et link, der starter med https://."),
     # Guides (Markdown in guides/).
     "G001": Rule(ERROR, "Mangler front matter", "Materialet starter ikke med front matter "
                  "mellem to linjer med ---.",

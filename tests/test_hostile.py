@@ -9,17 +9,25 @@ vectors to a value.
 
     make test            HOSTILE_ROUNDS=1: one build, all 59 vectors in all 36 fields, a field's
                          vectors shared out over its instances (up to 20 in one guide body or
-                         one brand footer, two or three in one course title); every page of
-                         every brand at phone size, one page of each kind at desktop size, the
-                         default site read in Python
+                         one brand footer, two or three in one course title). A one-line value
+                         stays under S112's 500 characters, so a field with few instances (the
+                         3 guides' titles, the 4 schools' names) holds only the vectors that
+                         fit this round; the rest are counted as not tried. Every page at phone
+                         size once over the brands (a page one brand showed is not shown again
+                         for the next), one page of each kind of every brand at desktop size, a
+                         search typed into one brand, the default site read in Python
     make audit-hostile   HOSTILE_ROUNDS=20 HOSTILE_FULL=1: every vector alone in its value in
                          every field, over 20 builds; every page of every site at both sizes
 
-Per round: `catalogue check` (a Markdown field may refuse a vector with H801-H804, and a guide
-body an image path with F901-F904: "check names it"; a one-line field may refuse control
-characters; anything else must be accepted), then `catalogue build` and
+Per round: `catalogue check` (a Markdown field may refuse a vector with H801-H806, and a guide
+body an image path with F901-F904; any field may refuse a value with S111, an invisible or
+control character, or S112, a one-line text over 500 characters: "check names it"; anything
+else must be accepted, and what a refusal leaves behind, a record without its required name
+and so on, must be gone once the refused vectors are), then `catalogue build` and
 `catalogue build --all-sites`, then every page of every brand in Chromium at phone and desktop
-size, and the calendars, open data, search index and PDFs in Python.
+size, search terms typed into one brand's search box, and the calendars, open data, Pagefind
+fragments and PDFs in Python. An offering's or session's hostile room is added to its venue's
+`rooms` (R307 refuses an unknown room), so that it reaches the pages.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ import json
 import os
 import re
 import subprocess
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +48,9 @@ import yaml
 from conftest import BRANDS, CATALOGUE, REPO, TODAY_DEMO, copy_catalogue, serve
 
 ROUNDS = int(os.environ.get("HOSTILE_ROUNDS", "1"))
-# make test: every page of every brand at phone size, one page of each kind at desktop size,
-# the default site in Python only. HOSTILE_FULL=1: every page of every site at both sizes.
+# make test: every page once at phone size over the brands, one page of each kind of every
+# brand at desktop size, the default site in Python only. HOSTILE_FULL=1: every page of every
+# site at both sizes.
 FULL = os.environ.get("HOSTILE_FULL") == "1"
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 TODAY = TODAY_DEMO.isoformat()
@@ -128,7 +138,17 @@ VECTORS: list[str] = [
 CONTROL = {i for i, v in enumerate(VECTORS) if re.search(r"[\x00-\x1f\x7f\u2028\u2029]", v)}
 
 # A Markdown field may refuse a vector with these ("check names it").
-MARKDOWN_REFUSALS = {"H801", "H802", "H803", "H804", "F901", "F902", "F903", "F904"}
+MARKDOWN_REFUSALS = {"H801", "H802", "H803", "H804", "H806", "F901", "F902", "F903", "F904"}
+# Any field may refuse a value with these: S111 an invisible or control character (in a
+# Markdown field: NUL, CR, U+2028, U+2029, bidi overrides), S112 a one-line text over 500
+# characters. A refused value is left out of the record, so a required one takes the record
+# with it and other rules fire for the gap (C401...): `accept` drops what check named and
+# checks again until nothing more is named, and only the last check must be clean.
+ANY_FIELD_REFUSALS = {"S111", "S112"}
+# S112's limit. The test packs a one-line value below it, so that the vectors stay in the test;
+# a vector with no room left in its field this round is counted as not tried (make test packs
+# 59 vectors into the 3 guides' titles, say; audit-hostile puts every vector alone in a value).
+MAX_LINE = 500
 
 # Text that, if a page shows it, proves the vector was evaluated or decoded once too often.
 FORBIDDEN_TEXT = {VECTORS.index("tpl{{7*7}}{m}"): "tpl49{m}",
@@ -238,6 +258,33 @@ class Value:
         self.container[self.key] = self.text
 
 
+def _line_length(field_no: int, vectors: list[int]) -> int:
+    text = " · ".join(vector_text(field_no, v) for v in vectors)
+    return len(text) + (5 if FIELDS[field_no][0] in NUMBERED else 0)
+
+
+def fit(field_no: int, slots_: list[list[int]]) -> tuple[list[list[int]], list[int]]:
+    """One-line values within S112's limit: what overflows an instance moves to one with room
+    (a control vector only to control vectors, as in `slots`); what has no room is returned."""
+    if FIELDS[field_no][3]:
+        return slots_, []
+    fitted: list[list[int]] = []
+    overflow: list[int] = []
+    for vectors in slots_:
+        kept: list[int] = []
+        for v in vectors:
+            (kept if _line_length(field_no, kept + [v]) <= MAX_LINE else overflow).append(v)
+        fitted.append(kept)
+    untried = []
+    for v in overflow:
+        control = v in CONTROL
+        home = next((kept for kept in fitted
+                     if all((x in CONTROL) == control for x in kept)
+                     and _line_length(field_no, kept + [v]) <= MAX_LINE), None)
+        (home.append(v) if home is not None else untried.append(v))
+    return fitted, untried
+
+
 def slots(field_no: int, instances: int, round_no: int, rounds: int) -> list[list[int]]:
     """The vectors for each instance of a field in one round; every vector once over all rounds.
 
@@ -305,8 +352,42 @@ def write_source(path: Path, data: dict) -> None:
         path.write_text(dump(data), encoding="utf-8")
 
 
-def make_hostile(root: Path, round_no: int, rounds: int) -> tuple[list[Value], dict]:
-    """Write one round's hostile values into the catalogue at `root`."""
+class _Added(str):
+    """A room name the test added to a venue's `rooms`, so that it can take it out again."""
+
+
+_Dumper.add_representer(_Added, lambda dumper, text: dumper.represent_str(str(text)))
+
+
+def sync_rooms(sources: dict) -> None:
+    """Every room an offering or session names is in its venue's `rooms` (R307 refuses an
+    unknown room), so that a hostile room reaches the pages instead of being refused. The names
+    added last time come out first: a value that lost a vector has a new text."""
+    venues = {vid: venue for data in sources.values() if isinstance(data.get("venues"), dict)
+              for vid, venue in data["venues"].items() if isinstance(venue, dict)}
+    for venue in venues.values():
+        if isinstance(venue.get("rooms"), list):
+            venue["rooms"][:] = [r for r in venue["rooms"] if not isinstance(r, _Added)]
+    for data in sources.values():
+        for offering in data.get("offerings") or []:
+            rooms = venues.get(offering.get("venue"), {}).get("rooms")
+            if not isinstance(rooms, list) or not rooms:
+                continue  # a venue without `rooms` accepts any room
+            named = [offering.get("room")] + [s.get("room") for s in offering.get("sessions", [])]
+            for room in named:
+                if isinstance(room, str) and room.strip() not in [str(r).strip() for r in rooms]:
+                    rooms.append(_Added(room))
+
+
+def write_all(root: Path, sources: dict) -> None:
+    sync_rooms(sources)
+    for name, data in sources.items():
+        write_source(root / name, data)
+
+
+def make_hostile(root: Path, round_no: int, rounds: int) -> tuple[list[Value], dict, list[str]]:
+    """Write one round's hostile values into the catalogue at `root`; also the markers of the
+    vectors that did not fit into a one-line field this round."""
     sources: dict[str, dict] = {}
     for path in sorted(root.glob("teachers/*.yaml")):
         data = read_source(path)
@@ -315,23 +396,24 @@ def make_hostile(root: Path, round_no: int, rounds: int) -> tuple[list[Value], d
         consent.setdefault("profile", TODAY_DEMO)
         sources[path.relative_to(root).as_posix()] = data
     values: list[Value] = []
+    untried: list[str] = []
     for field_no, (_, pattern, path, markdown) in enumerate(FIELDS):
         found = []
         for file in sorted(root.glob(pattern)):
             name = file.relative_to(root).as_posix()
             data = sources.setdefault(name, read_source(file) if name not in sources else None)
             found += [(name, container, key) for container, key in places(data, path)]
-        for number, ((name, container, key), vectors) in enumerate(
-                zip(found, slots(field_no, len(found), round_no, rounds))):
+        fitted, left = fit(field_no, slots(field_no, len(found), round_no, rounds))
+        untried += [marker(field_no, v) for v in left]
+        for number, ((name, container, key), vectors) in enumerate(zip(found, fitted)):
             if not vectors:
                 continue
             prefix = container[key] + "\n" if path == ("body",) else ""
             value = Value(field_no, name, container, key, prefix, number, vectors)
             value.write()
             values.append(value)
-    for name, data in sources.items():
-        write_source(root / name, data)
-    return values, sources
+    write_all(root, sources)
+    return values, sources, untried
 
 
 # --- Check: which vectors each field accepts ------------------------------------------------
@@ -378,36 +460,84 @@ def _node(root, text: str):
     raise AssertionError(f"value not found in the written file: {text!r}")
 
 
-def accept(root: Path, values: list[Value], sources: dict) -> tuple[list[str], list[str]]:
-    """Drop the vectors `check` is right to refuse, write the rest, check again.
+def extent(root: Path, value: Value) -> tuple[int, int]:
+    """The first and last line of a whole value (where S111 and S112 point)."""
+    text = (root / value.file).read_text(encoding="utf-8")
+    if value.file.endswith(".md") and value.key == "body":
+        first = text.split("\n---\n", 1)[0].count("\n") + 3
+        return first, first + value.text.count("\n")
+    node = _node(yaml.compose(text.split("\n---\n", 1)[0] if value.file.endswith(".md")
+                              else text), value.text)
+    return node.start_mark.line + 1, node.end_mark.line + 1
 
-    Returns (refusals `check` named, refusals or errors that are wrong).
+
+def _s111_characters(message: str) -> str:
+    """The character S111 names, from its message."""
+    code = re.search(r"U\+([0-9A-F]{4,6})", message)
+    if code:
+        return chr(int(code[1], 16))
+    if "linjeskift" in message:
+        return "\r\n"
+    return "\t" if "tabulator" in message else ""
+
+
+def refused_vectors(root: Path, values: list[Value], d: dict) -> list[tuple[Value, int]]:
+    """(value, vector) that diagnostic `d` refuses, among the hostile values of its file."""
+    line, code = d["line"], d["code"]
+    if code in ANY_FIELD_REFUSALS:
+        hits = []
+        for value in values:
+            first, last = extent(root, value)
+            if not first <= line <= last:
+                continue
+            if code == "S111":
+                chars = _s111_characters(d["message"])
+                hits += [(value, v) for v in value.vectors
+                         if chars and any(c in vector_text(value.field_no, v) for c in chars)]
+            elif not value.markdown:  # S112: the vectors at the end, until the rest fits
+                kept = value.ordered()
+                while kept and _line_length(value.field_no, kept) > MAX_LINE:
+                    hits.append((value, kept.pop()))
+        return hits
+    markdown = code in MARKDOWN_REFUSALS
+    return [(value, v) for value in values if value.markdown == markdown
+            for v, first, last in spans(root, value) if first <= line <= last]
+
+
+def accept(root: Path, values: list[Value], sources: dict) -> tuple[list[str], list[str]]:
+    """Drop the vectors `check` is right to refuse, write the rest, check again, until `check`
+    names no more hostile values; what it still reports then is wrong.
+
+    A diagnostic away from every hostile value may be the consequence of a refusal (a teacher
+    whose name was refused is missing from a course: C401), so it counts only if it is still
+    there at the end. Returns (refusals `check` named, refusals or errors that are wrong).
     """
     named, wrong = [], []
     by_file = defaultdict(list)
     for value in values:
         by_file[value.file].append(value)
-    refused: dict[int, set[int]] = defaultdict(set)
-    for d in check(root):
-        where = f"{d['file']}:{d['line']}: {d['code']} {d['message']}"
-        markdown = d["code"] in MARKDOWN_REFUSALS
-        hits = [(value, v) for value in by_file.get(d["file"], []) if value.markdown == markdown
-                for v, first, last in spans(root, value) if first <= d["line"] <= last]
-        if not hits:
-            wrong.append(f"{where} (not at a hostile value)")
-        for value, v in hits:
-            what = f"{FIELDS[value.field_no][0]} ← vector {v} {VECTORS[v]!r}: {where}"
-            right = d["code"] in MARKDOWN_REFUSALS if value.markdown else v in CONTROL
-            (named if right else wrong).append(what)
-            refused[id(value)].add(v)
-    for value in values:
-        if refused[id(value)]:
-            value.vectors = [v for v in value.vectors if v not in refused[id(value)]]
-            value.write()
-    for name in {v.file for v in values}:
-        write_source(root / name, sources[name])
+    for _ in range(12):
+        diagnostics = check(root)
+        refused: dict[int, set[int]] = defaultdict(set)
+        for d in diagnostics:
+            where = f"{d['file']}:{d['line']}: {d['code']} {d['message']}"
+            for value, v in refused_vectors(root, by_file.get(d["file"], []), d):
+                if v in refused[id(value)]:
+                    continue
+                what = f"{FIELDS[value.field_no][0]} ← vector {v} {VECTORS[v]!r}: {where}"
+                right = d["code"] in ANY_FIELD_REFUSALS or (
+                    value.markdown and d["code"] in MARKDOWN_REFUSALS)
+                (named if right else wrong).append(f"[{marker(value.field_no, v)}] {what}")
+                refused[id(value)].add(v)
+        if not refused:
+            break
+        for value in values:
+            if refused[id(value)]:
+                value.vectors = [v for v in value.vectors if v not in refused[id(value)]]
+                value.write()
+        write_all(root, sources)
     wrong += [f"still refused after dropping what check named: {d['file']}:{d['line']}: "
-              f"{d['code']} {d['message']}" for d in check(root)]
+              f"{d['code']} {d['message']}" for d in diagnostics]
     return named, wrong
 
 
@@ -529,28 +659,42 @@ def open_data_problems(site: str, folder: Path) -> list[str]:
     return found
 
 
-LIVE_MARKUP = re.compile(r"<\s*(script|img|svg|iframe|math|style|base|meta|object|embed|details|"
-                         r"input|body|form|button|u)\b|\bon[a-z]+\s*=", re.I)
+
+TAG_START = re.compile(r"<[A-Za-z/!?][^\s>]*")
+
+
+def _fragments(folder: Path):
+    """(name, record) of every Pagefind fragment: gzip, Pagefind's signature, then JSON."""
+    import gzip
+
+    for path in sorted((folder / "pagefind" / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(path.read_bytes())
+        yield path.name, json.loads(raw.removeprefix(b"pagefind_dcd"))
 
 
 def search_index_problems(site: str, folder: Path) -> list[str]:
+    """Pagefind's default UI puts a result's excerpt (cut from `content`) and every filter value
+    into the page with innerHTML, and the title with textContent; so `content` and the filters
+    must hold escaped text, and raw markup there is live in the search results."""
     found = []
-    for index in [folder / "search" / "search_index.json", *folder.glob("pagefind/**/*.json")]:
-        if not index.is_file():
-            continue
-        try:
-            data = json.loads(index.read_text(encoding="utf-8"))
-        except ValueError as error:
-            found.append(f"{site}/{index.relative_to(folder)}: does not parse: {error}")
-            continue
-        for doc in data.get("docs", []) if isinstance(data, dict) else []:
-            for key in ("title", "text"):
-                text = str(doc.get(key, ""))
-                for match in LIVE_MARKUP.finditer(text):
-                    near = text[max(0, match.start() - 80):match.end() + 80]
-                    if markers_in(near):
-                        found.append(f"{site}/search ({doc.get('location')}) {key}: raw "
-                                     f"{match[0]!r}: {_named(near)}")
+    try:
+        records = list(_fragments(folder))
+    except ValueError as error:  # a broken gzip or JSON, or a missing signature
+        return [f"{site}/pagefind: a fragment does not parse: {error}"]
+    if not records:
+        return [f"{site}/pagefind: no fragments, so there is no search index"]
+    for name, record in records:
+        texts = [("content", record.get("content", ""))] + [
+            (f"filter {key}", value) for key, values in record.get("filters", {}).items()
+            for value in values]
+        for key, text in texts:
+            # What innerHTML reads as markup: a tag, an end tag, a comment or a declaration.
+            # Escaped text keeps `onerror=` as words, which is right.
+            for match in TAG_START.finditer(text):
+                near = text[max(0, match.start() - 80):match.end() + 80]
+                if markers_in(near):
+                    found.append(f"{site}/pagefind/fragment/{name} ({record.get('url')}) {key}: "
+                                 f"raw {match[0]!r}: {_named(near)}")
     return found
 
 
@@ -582,7 +726,10 @@ INSPECT = r"""([marker, forbidden]) => {
     const tag = el.localName;
     for (const {name, value} of el.attributes) {
       if (name.startsWith("on") && mark.test(value)) found.live.push(`handler ${name}: ${grab(el)}`);
-      if (urls.includes(name) && bad.test(value.replace(/[\s\x00-\x1f]/g, "")))
+      // Pagefind's UI keeps its search form from submitting with this one, its own.
+      const pagefindForm = tag === "form" && el.classList.contains("pagefind-ui__form")
+        && value === "javascript:void(0);";
+      if (urls.includes(name) && !pagefindForm && bad.test(value.replace(/[\s\x00-\x1f]/g, "")))
         found.live.push(`${name}=${value.slice(0, 80)}: ${grab(el)}`);
     }
     if (tag === "script" && !data.includes(el.type) && mark.test(el.textContent))
@@ -593,7 +740,10 @@ INSPECT = r"""([marker, forbidden]) => {
       found.live.push(`meta refresh: ${grab(el)}`);
     if ((tag === "style" && mark.test(el.textContent)) || (tag === "link" && mark.test(el.href)))
       found.live.push(`style: ${grab(el)}`);
-    const own = [...el.attributes].some(a => mark.test(a.value));
+    // The site's own <img alt> and Pagefind's filter <input id name value> carry escaped
+    // text; a marker there is the text, not an injected element.
+    const text = ["alt", "title", "aria-label", "id", "name", "value", "for"];
+    const own = [...el.attributes].some(a => !text.includes(a.name) && mark.test(a.value));
     if (["u", "img", "svg", "math", "mglyph", "input", "details", "form", "button", "animate",
          "strong"].includes(tag) && (own || /^(u|bold)7\d{6}$/.test(el.textContent.trim())))
       found.markup.push(grab(el));
@@ -629,34 +779,80 @@ def browse(browser, site: str, folder: Path, viewport: str, forbidden, plain: se
            findings: dict[str, list[str]], names: list[str]) -> None:
     """The pages `names` of one site at one size; what went wrong, into `findings`."""
     with serve(folder) as origin:
-        context = browser.new_context(viewport=VIEWPORTS[viewport])
-        # Recorded below; refused here so that a page never waits for a name lookup.
-        context.route(re.compile(rf"^(?!{re.escape(origin)}/)"), lambda route: route.abort())
-        page = context.new_page()
-        where = {"page": ""}
-        page.on("dialog", lambda d: (findings["dialog"].append(
-            f"[{viewport}] {site}/{where['page']}: {d.type}({d.message}) from "
-            f"{_named(d.message)}"), d.dismiss()))
-        page.on("console", lambda m: m.type == "error" and findings["console"].append(
-            f"[{viewport}] {site}/{where['page']}: {m.text[:200]}"))
-        page.on("pageerror", lambda e: findings["console"].append(
-            f"[{viewport}] {site}/{where['page']}: uncaught {e}"))
-        page.on("request", lambda r: not r.url.startswith(origin) and findings["requests"].append(
-            f"[{viewport}] {site}/{where['page']}: {r.url} ({_named(r.url)})"))
+        context, page, where = _open(browser, origin, site, viewport, findings)
         for name in names:
             where["page"] = name
             page.goto(f"{origin}/{name}", wait_until="load")
-            result = page.evaluate(INSPECT, [MARKER, forbidden])
             here = f"[{viewport}] {site}/{name}"
-            findings["live"] += [f"{here}: {item} ({_named(item)})" for item in result["live"]]
-            findings["json-ld"] += [f"{here}: {item} ({_named(item)})"
-                                    for item in result["jsonld"]]
-            findings["text"] += [f"{here}: {item}" for item in result["text"]]
-            findings["markup"] += [f"{here}: {item} ({_named(item)})" for item in result["markup"]
-                                   if set(markers_in(item)) & plain]
+            result = _inspect(page, here, forbidden, plain, findings)
             if result["h1"] != 1 or not result["footer"]:
                 findings["structure"].append(
                     f"{here}: {result['h1']} h1, footer {'there' if result['footer'] else 'gone'}")
+        context.close()
+
+
+def _open(browser, origin: str, site: str, viewport: str, findings: dict[str, list[str]]):
+    """A page that records dialogs, errors and requests to other origins into `findings`."""
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    # Recorded below; refused here so that a page never waits for a name lookup.
+    context.route(re.compile(rf"^(?!{re.escape(origin)}/)"), lambda route: route.abort())
+    page = context.new_page()
+    where = {"page": ""}
+    page.on("dialog", lambda d: (findings["dialog"].append(
+        f"[{viewport}] {site}/{where['page']}: {d.type}({d.message}) from "
+        f"{_named(d.message)}"), d.dismiss()))
+    page.on("console", lambda m: m.type == "error" and findings["console"].append(
+        f"[{viewport}] {site}/{where['page']}: {m.text[:200]}"))
+    page.on("pageerror", lambda e: findings["console"].append(
+        f"[{viewport}] {site}/{where['page']}: uncaught {e}"))
+    page.on("request", lambda r: not r.url.startswith(origin) and findings["requests"].append(
+        f"[{viewport}] {site}/{where['page']}: {r.url} ({_named(r.url)})"))
+    return context, page, where
+
+
+def _inspect(page, here: str, forbidden, plain: set[str], findings: dict[str, list[str]]):
+    result = page.evaluate(INSPECT, [MARKER, forbidden])
+    findings["live"] += [f"{here}: {item} ({_named(item)})" for item in result["live"]]
+    findings["json-ld"] += [f"{here}: {item} ({_named(item)})" for item in result["jsonld"]]
+    findings["text"] += [f"{here}: {item}" for item in result["text"]]
+    findings["markup"] += [f"{here}: {item} ({_named(item)})" for item in result["markup"]
+                           if set(markers_in(item)) & plain]
+    return result
+
+
+# Words most hostile records hold, so that the results and their excerpts show the vectors.
+SEARCH_TERMS = ["alert", "onerror", "script", "hover"]
+
+# Done once Pagefind has answered for `term` (its message names the term, and is not
+# "Søger efter ..."), and every result shown has loaded its fragment.
+SEARCHED = r"""(term) => {
+  const message = document.querySelector(".pagefind-ui__message");
+  return !!message && message.textContent.includes(term) && !/^Søger/.test(message.textContent)
+    && !document.querySelector(".pagefind-ui__result .pagefind-ui__loading");
+}"""
+
+
+def search(browser, site: str, folder: Path, terms: list[str], forbidden, plain: set[str],
+           findings: dict[str, list[str]]) -> None:
+    """Type into the search box as a citizen does; the results, excerpts and filters Pagefind
+    renders must hold no live markup and open no dialog. The real proof for the index."""
+    with serve(folder) as origin:
+        context, page, where = _open(browser, origin, site, "desktop", findings)
+        where["page"] = "index.html (search)"
+        page.goto(f"{origin}/index.html", wait_until="load")
+        page.keyboard.press("/")
+        box = page.wait_for_selector(".pagefind-ui__search-input", timeout=30_000)
+        shown = 0
+        for term in terms:
+            where["page"] = f"index.html (search {term!r})"
+            box.fill(term)
+            page.wait_for_function(SEARCHED, arg=term, timeout=30_000)
+            page.wait_for_timeout(500)  # time for an injected onerror or onload to fire
+            shown += page.locator(".pagefind-ui__result").count()
+            _inspect(page, f"[desktop] {site}/{where['page']}", forbidden, plain, findings)
+        if not shown or not page.locator(".pagefind-ui__filter-value").count():
+            findings["search"].append(f"{site}: searching {terms} showed {shown} results and "
+                                      f"no filters, so the search UI proved nothing")
         context.close()
 
 
@@ -670,15 +866,21 @@ KINDS = ["check", "build", "dialog", "console", "requests", "live", "json-ld", "
 def findings(browser, tmp_path_factory) -> dict[str, list[str]]:
     """Every round: hostile values in, check, build, read every output; what went wrong."""
     found: dict[str, list[str]] = {kind: [] for kind in KINDS}
-    found["named by check"], found["sites"] = [], []
+    found["named by check"], found["sites"], found["untried"], found["tried"] = [], [], [], []
     for round_no in range(ROUNDS):
         root = copy_catalogue(REPO, tmp_path_factory.mktemp(f"hostile{round_no}") / "demo")
-        values, sources = make_hostile(root, round_no, ROUNDS)
+        values, sources, untried = make_hostile(root, round_no, ROUNDS)
+        found["untried"] += untried
+        clock = time.monotonic()
         named, wrong = accept(root, values, sources)
+        timing = {"check": time.monotonic() - clock}
         found["named by check"] += named
         found["check"] += wrong
+        found["tried"] += [marker(v.field_no, x) for v in values for x in v.vectors]
+        found["named by check"] = sorted(set(found["named by check"]))
         if wrong:
             continue
+        clock = time.monotonic()
         broken = build(root)
         if broken:
             # Name the failure, then build without line breaks and control characters (which
@@ -688,24 +890,46 @@ def findings(browser, tmp_path_factory) -> dict[str, list[str]]:
                 if set(value.vectors) & CONTROL:
                     value.vectors = [v for v in value.vectors if v not in CONTROL]
                     value.write()
-            for name in {v.file for v in values}:
-                write_source(root / name, sources[name])
+            write_all(root, sources)
             found["build"] += [f"also without the control vectors: {e}" for e in build(root)]
+        timing["build"] = time.monotonic() - clock
         found["sites"] += list(sites(root))
         plain = {marker(v.field_no, x) for v in values if not v.markdown for x in v.vectors}
         forbidden = forbidden_text(values)
+        # make test: a page another brand showed at phone size is not shown again (its course,
+        # teacher or guide is the same; what is the brand's own, one page of each kind shows).
+        shown: set[str] = set()
         for site, folder in sites(root).items():
+            clock = time.monotonic()
             found["json-ld"] += json_ld_problems(site, folder)
             found["calendar"] += calendar_problems(site, folder)
             found["open data"] += open_data_problems(site, folder)
             found["search"] += search_index_problems(site, folder)
             found["pdf"] += pdf_problems(site, folder)
+            timing[f"{site} files"] = time.monotonic() - clock
             every = pages(folder)
-            for viewport, names in [("phone", every), ("desktop", one_of_each_kind(every))]:
+            clock = time.monotonic()
+            if site == BRANDS[0]:
+                search(browser, site, folder, SEARCH_TERMS + sorted(plain)[:1], forbidden,
+                       plain, found)
+            for viewport, names in [("phone", [n for n in every if n not in shown]),
+                                    ("desktop", one_of_each_kind(every))]:
                 if FULL or site != "(default)":
                     browse(browser, site, folder, viewport, forbidden, plain, found,
                            every if FULL else names)
+                    shown |= set(names) if viewport == "phone" else set()
+            timing[f"{site} browser"] = time.monotonic() - clock
+        print(f"\nhostile round {round_no}: " + ", ".join(f"{k} {v:.0f} s"
+                                                          for k, v in timing.items()))
     return found
+
+
+def coverage(found: dict[str, list[str]]) -> str:
+    tried, untried = set(found["tried"]), set(found["untried"]) - set(found["tried"])
+    named = {item[1:8] for item in found["named by check"]}
+    return (f"{len(VECTORS)} vectors × {len(FIELDS)} fields over {ROUNDS} round(s): "
+            f"{len(tried)} pairs built and read, {len(named)} refused by check (named), "
+            f"{len(untried)} not tried (no room under S112 this round)")
 
 
 def _report(items: list[str]) -> str:
@@ -777,6 +1001,21 @@ def test_open_data_validates_and_no_cell_can_start_a_spreadsheet_formula(finding
 def test_the_search_index_parses_and_holds_no_live_markup(findings):
     _built(findings)
     assert findings["search"] == [], _report(findings["search"])
+
+
+def test_every_field_and_every_vector_reaches_a_build(findings):
+    """The corpus is really in the build: no field lost all its vectors, and every vector
+    was built in some field or refused by check by name."""
+    tried = set(findings["tried"])
+    print("\nhostile:", coverage(findings))
+    named = {item[1:8] for item in findings["named by check"]}
+    fields = {FIELDS[int(m[1:4])][0] for m in tried}
+    assert [f[0] for f in FIELDS if f[0] not in fields] == [], coverage(findings)
+    # A vector check refuses in every field (U+2028 is refused in one-line and Markdown text
+    # alike) reaches no build, rightly; but check must have named it.
+    vectors = {int(m[4:]) for m in tried | named}
+    assert [VECTORS[v] for v in range(len(VECTORS)) if v not in vectors] == [], \
+        coverage(findings)
 
 
 def test_every_pdf_opens(findings):

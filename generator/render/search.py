@@ -23,6 +23,7 @@ the same catalogue are byte-identical.
 from __future__ import annotations
 
 import base64
+import html
 import gzip
 import hashlib
 import json
@@ -120,6 +121,21 @@ def _plain(html: str) -> str:
 def _sentences(*parts: str) -> str:
     """Parts as sentences, so an excerpt reads as text and words do not run together."""
     return " ".join(p if p.endswith((".", "!", "?")) else p + "." for p in parts if p)
+
+
+def _escaped(record: dict) -> dict:
+    """The record as Pagefind's default UI needs it. The UI puts a result's excerpt (cut from
+    `content`) and every filter value into the page with innerHTML, but the title with
+    textContent; and Pagefind stores a custom record's content as given (only the text of an
+    HTML page it reads itself comes escaped). So a course title `<img src=x onerror=...>` would
+    run in the search results: content and filter values are escaped here, the title is not
+    (escaped, it would show as `&lt;`)."""
+    def escape(text: str) -> str:
+        return html.escape(text, quote=False)
+
+    return {**record, "content": escape(record["content"]),
+            "filters": {name: [escape(v) for v in values]
+                        for name, values in record["filters"].items()}}
 
 
 def records(build: Build) -> list[dict]:
@@ -255,6 +271,6 @@ def _stable(files: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def plan(build: Build) -> list[Asset]:
-    files = _stable(index_files(records(build)))
+    files = _stable(index_files([_escaped(r) for r in records(build)]))
     return [Asset(FOLDER + path, content=files[path]) for path in sorted(files)
             if not path.startswith(UNUSED)]

@@ -42,7 +42,7 @@ RULES: list[Rule] = [
     shapes.language_is_known,             # S113
     shapes.postcode_fits_country,         # S114, S107 for Danish venues
     consent.consent_is_consistent,        # P701-P705
-    content.markdown_is_safe,             # H801-H804
+    content.markdown_is_safe,             # H801-H804, H806
     template_text.template_text_is_replaced,  # H805
     files.photo_is_inside_catalogue,      # F901-F904
     files.guide_images_are_inside_catalogue,  # F901-F904 in guides

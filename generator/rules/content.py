@@ -14,10 +14,18 @@ from ..model import Catalogue
 _CHECKS = [
     ("H801", re.compile(r"<\s*script\b", re.I), lambda m: {}),
     ("H802", re.compile(r"<[^>]*?\s(on[a-z]+)\s*=", re.I | re.S), lambda m: {"found": m[1] + "="}),
-    ("H803", re.compile(r"(?:\]\(\s*<?|\b(?:href|src|action)\s*=\s*[\"']?\s*|<)"
-                        r"\s*(javascript|vbscript|data)\s*:", re.I),
+    # An inline link, an attribute, an autolink, or a reference-link definition
+    # (`[r]: javascript:...`, which a `[text][r]` elsewhere in the text uses).
+    ("H803", re.compile(r"(?:\]\(\s*<?|\b(?:href|src|action|formaction|poster)\s*=\s*[\"']?\s*"
+                        r"|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?|<)"
+                        r"\s*(javascript|vbscript|data)\s*:", re.I | re.M),
      lambda m: {"scheme": m[1].lower() + ":"}),
     ("H804", re.compile(r"<\s*(iframe|frame|frameset|object|embed)\b", re.I),
+     lambda m: {"element": m[1].lower()}),
+    # Elements that act on the whole page, not where they stand: <base> moves every link,
+    # <meta> can send the visitor elsewhere, <style> and <link> restyle or fetch from others,
+    # <form> posts what a visitor types to anyone.
+    ("H806", re.compile(r"<\s*(meta|base|style|link|form)\b", re.I),
      lambda m: {"element": m[1].lower()}),
 ]
 

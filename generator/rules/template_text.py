@@ -15,12 +15,21 @@ def _plain(text: str) -> str:
     return " ".join(text.split())
 
 
+def _holds(value: str, placeholder: str) -> bool:
+    """Whether `value` still holds the template's text. A placeholder without letters (the
+    postal code "0000") counts only as the whole value: as part of a text it is just digits,
+    as in a phone number "7000 0000" or a house number, and was reported as template text."""
+    if not any(c.isalpha() for c in placeholder):
+        return _plain(value) == _plain(placeholder)
+    return _plain(placeholder) in _plain(value)
+
+
 def _left_in(record, kind: str):
     for placeholder in placeholders(kind):
         value = getattr(record, placeholder.field, None)
         items = enumerate(value) if isinstance(value, tuple) else [(None, value)]
         for index, text in items:
-            if isinstance(text, str) and _plain(placeholder.text) in _plain(text):
+            if isinstance(text, str) and _holds(text, placeholder.text):
                 pos = record.at(placeholder.field) if index is None else \
                     record.at(placeholder.field, index)
                 what = placeholder.guidance or "Skriv det, teksten beder om."
@@ -36,7 +45,7 @@ def _school_left_in(school, venues):
     texts += [(venue, (name,), value) for venue in venues for name, value in vars(venue).items()]
     for placeholder in placeholders("school"):
         for record, path, value in texts:
-            if isinstance(value, str) and _plain(placeholder.text) in _plain(value):
+            if isinstance(value, str) and _holds(value, placeholder.text):
                 yield problem("H805", record.at(*path), field=path[-1], text=placeholder.text,
                               what=placeholder.guidance or "Skriv det, teksten beder om.")
 
