@@ -24,7 +24,7 @@ from generator.catalogue import read_catalogue
 from generator.model import Availability
 from generator.recurrence import HORIZON_MONTHS
 from generator.render.calendars import Calendars
-from generator.render import Site
+from generator.render import Site, offering_ics_path
 from generator.select import Selection
 
 from conftest import REPO, TODAY, TODAY_DEMO
@@ -210,6 +210,14 @@ def _text(node) -> str:
     return " ".join(node.get_text(" ", strip=True).split())
 
 
+def _download(built: Path, sel: Selection, page, course_id: str, key: str) -> list:
+    """The events of an offering's "Tilføj til kalender" file, which its page links to."""
+    course = sel.catalogue.courses[course_id]
+    path = offering_ics_path(course, next(o for o in course.offerings if o.key == key))
+    assert page.select_one(f'a[href$="{path.rpartition("/")[2]}"]'), path
+    return icalendar.Calendar.from_ical((built / path).read_bytes()).walk("VEVENT")
+
+
 def test_the_peer_group_page_says_its_rhythm_next_date_and_who_leads(built: Path):
     _, page = _article(built, "kurser/peergruppe-mandag/")
     assert _text(page.select_one(".kk-shape__rhythm")).startswith(
@@ -235,20 +243,18 @@ def test_an_online_course_shows_no_address_anywhere(built: Path, demo_sel: Selec
     instance = data["hasCourseInstance"][0]
     assert instance["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
     assert instance["location"]["@type"] == "VirtualLocation"
-    events = icalendar.Calendar.from_ical(
-        (built / "kurser/online-samtalegruppe/vinter-2027.ics").read_bytes()).walk("VEVENT")
+    events = _download(built, demo_sel, page, "online-samtalegruppe", "vinter-2027")
     assert len(events) == 1 and str(events[0]["location"]) == "Online"
 
 
-def test_a_hybrid_offering_is_the_venue_and_online(built: Path):
+def test_a_hybrid_offering_is_the_venue_and_online(built: Path, demo_sel: Selection):
     head, page = _article(built, "kurser/recovery-foredrag-hybrid/")
     assert "På stedet og online" in _text(page.select_one(".kk-shape__online"))
     assert "ca. 15 til borgere" in _text(page.select_one(".kk-shape__quotas"))
     data = json.loads(head.find("script", type="application/ld+json").string)
     location = data["hasCourseInstance"][0]["location"]
     assert [p["@type"] for p in location] == ["Place", "VirtualLocation"]
-    event = icalendar.Calendar.from_ical(
-        (built / "kurser/recovery-foredrag-hybrid/marts-2027.ics").read_bytes()).walk("VEVENT")[0]
+    event = _download(built, demo_sel, page, "recovery-foredrag-hybrid", "marts-2027")[0]
     assert str(event["location"]).endswith("8000 Aarhus C og online")
 
 
@@ -263,7 +269,7 @@ def test_a_full_offering_for_young_people_shows_places_waitlist_and_age(built: P
     assert data["audience"]["geographicArea"]["name"] == "Region Midtjylland"
 
 
-def test_language_cost_and_stay_are_said(built: Path):
+def test_language_cost_and_stay_are_said(built: Path, demo_sel: Selection):
     head, page = _article(built, "kurser/recovery-paa-urdu/")
     assert _text(page.select_one(".kk-shape__language")) == "Undervises på urdu"
     assert json.loads(head.find("script", type="application/ld+json").string)["inLanguage"] == "ur"
@@ -273,8 +279,7 @@ def test_language_cost_and_stay_are_said(built: Path):
     assert "Ophold og forplejning" in _text(page.select_one(".kk-shape__cost"))
     data = json.loads(head.find("script", type="application/ld+json").string)
     assert data["offers"]["price"] == 0
-    event = icalendar.Calendar.from_ical(
-        (built / "kurser/recoveryophold-paa-hoejskole/maj-2027.ics").read_bytes()).walk("VEVENT")
+    event = _download(built, demo_sel, page, "recoveryophold-paa-hoejskole", "maj-2027")
     assert len(event) == 1
     assert (event[0].decoded("dtend") - event[0].decoded("dtstart")) == dt.timedelta(days=4, hours=4)
 

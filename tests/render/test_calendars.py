@@ -36,22 +36,38 @@ def _uids(calendar: icalendar.Calendar) -> list[str]:
 
 # --- the plan, on the small catalogue ------------------------------------------------------
 
-def test_the_plan_has_a_feed_a_feed_per_school_and_a_file_per_upcoming_offering(build: Build):
+def _ics(build: Build, course_id: str) -> str:
+    """The download path of a mini course's one offering."""
+    course = build.selection.catalogue.courses[course_id]
+    return offering_ics_path(course, course.offerings[0])
+
+
+def test_the_plan_has_a_feed_a_feed_per_school_and_theme_and_a_file_per_upcoming_offering(
+        build: Build):
     files = _files(build)
+    themes = {f"kalender/tema/{t.id}.ics" for t in build.selection.themes}
+    assert "kalender/tema/recovery.ics" in themes and "kalender/tema/oege-netvaerk.ics" in themes
+    # The download is named by course and first date, so it says what it is in Downloads.
+    assert _ics(build, "kursus-a") == "kurser/kursus-a/kursus-a-2027-02-03.ics"
     assert set(files) == {"kalender.ics", "kalender/skole-a.ics", "kalender/ekstern.ics",
-                          "kurser/kursus-a/foraar.ics", "kurser/kursus-b/2027-02-03.ics",
-                          "kurser/kursus-c/2027-03-01.ics"}
+                          "kurser/kursus-a/kursus-a-2027-02-03.ics",
+                          "kurser/kursus-b/kursus-b-2027-02-03.ics",
+                          "kurser/kursus-c/kursus-c-2027-03-01.ics"} | themes
     assert len(files["kalender.ics"].walk("VEVENT")) == 4
     assert len(files["kalender/skole-a.ics"].walk("VEVENT")) == 3
-    assert len(files["kurser/kursus-a/foraar.ics"].walk("VEVENT")) == 2
+    assert len(files["kalender/tema/recovery.ics"].walk("VEVENT")) == 2  # only Kursus A's
+    assert len(files["kalender/tema/leve-mere-aktivt.ics"].walk("VEVENT")) == 1
+    assert len(files[_ics(build, "kursus-a")].walk("VEVENT")) == 2
     assert str(files["kalender/ekstern.ics"]["x-wr-calname"]) == "Aftenskolen Test"
-    assert str(files["kurser/kursus-a/foraar.ics"]["x-wr-calname"]) == "Kursus A – Test"
+    assert str(files[_ics(build, "kursus-a")]["x-wr-calname"]) == "Kursus A – Test"
+    assert str(files["kalender/tema/recovery.ics"]["x-wr-calname"]) == "Recovery – Test"
     assert str(files["kalender.ics"]["method"]) == "PUBLISH"
 
 
 def test_a_past_offering_has_no_file_and_its_sessions_leave_the_feeds(mini_catalogue):
-    files = _files(mini_build(mini_catalogue, dt.date(2027, 2, 5)))
-    assert "kurser/kursus-b/2027-02-03.ics" not in files  # its one session was 3 February
+    build = mini_build(mini_catalogue, dt.date(2027, 2, 5))
+    files = _files(build)
+    assert _ics(build, "kursus-b") not in files  # its one session was 3 February
     events = files["kalender.ics"].walk("VEVENT")
     assert [e.decoded("dtstart").date() for e in events] == [dt.date(2027, 2, 10),
                                                              dt.date(2027, 3, 1)]
@@ -74,12 +90,16 @@ def test_events_are_in_danish_local_time_in_winter_and_summer(mini_catalogue):
 
 
 def test_an_event_has_its_place_room_link_and_summary(build: Build):
-    first = _files(build)["kurser/kursus-a/foraar.ics"].walk("VEVENT")[0]
+    first = _files(build)[_ics(build, "kursus-a")].walk("VEVENT")[0]
     assert str(first["summary"]) == "Kursus A"
     assert str(first["location"]) == "Huset, Lokale 1, Testvej 1, 8000 Aarhus C"
     assert str(first["url"]) == "https://test.example.org/kurser/kursus-a/"
-    assert str(first["description"]) == ("Et kursus, som testene bygger på.\n\n"
-                                          "https://test.example.org/kurser/kursus-a/")
+    # The summary, how to sign up, the team by role only (the file is forwarded), the page.
+    assert str(first["description"]) == (
+        "Et kursus, som testene bygger på.\n\n"
+        "Tilmelding: tilmelding@example.org. Sidste frist 27.01.2027.\n\n"
+        "Undervisere: Peer-underviser, Fagprofessionel underviser.\n\n"
+        "Læs mere og se ændringer: https://test.example.org/kurser/kursus-a/")
     assert str(first["status"]) == "CONFIRMED"
     assert first.decoded("dtend") - first.decoded("dtstart") == dt.timedelta(hours=3)
 
@@ -93,7 +113,7 @@ def test_uids_are_stable_between_builds_and_unique(mini_catalogue, build: Build)
     moved = changed(mini_catalogue, "kursus-a", title="Kursus A, nyt navn",
                     offering={"room": "Lokale 2"})
     assert _uids(_files(mini_build(moved))["kalender.ics"]) == feed
-    assert _uids(_files(build)["kurser/kursus-a/foraar.ics"]) == [
+    assert _uids(_files(build)[_ics(build, "kursus-a")]) == [
         uid for uid in feed if uid.startswith("kursus-a.")]
 
 
@@ -110,7 +130,8 @@ def test_a_cancelled_offering_stays_in_the_feeds_marked_cancelled(mini_catalogue
     before = _uids(_files(mini_build(mini_catalogue))["kalender.ics"])
     cancelled = changed(mini_catalogue, "kursus-a",
                         offering={"status": status, "status_note": "Underviseren er syg"})
-    files = _files(mini_build(cancelled))
+    build = mini_build(cancelled)
+    files = _files(build)
     feed = files["kalender.ics"].walk("VEVENT")
     assert [str(e["uid"]) for e in feed] == before, "the same events, not new ones"
     marked = [e for e in feed if str(e["status"]) == "CANCELLED"]
@@ -118,15 +139,17 @@ def test_a_cancelled_offering_stays_in_the_feeds_marked_cancelled(mini_catalogue
                                                "kursus-a.foraar.1@test.example.org"]
     assert all(str(e["summary"]) == prefix + "Kursus A" for e in marked)
     assert all("Underviseren er syg" in str(e["description"]) for e in marked)
-    assert "kurser/kursus-a/foraar.ics" in files
+    assert _ics(build, "kursus-a") in files
     assert len(files["kalender/skole-a.ics"].walk("VEVENT")) == 3
+    assert [str(e["status"]) for e in files["kalender/tema/recovery.ics"].walk("VEVENT")] == [
+        "CANCELLED", "CANCELLED"]
 
 
 def test_text_with_commas_semicolons_and_line_breaks_reads_back_as_written(mini_catalogue):
     title = 'Kaffe, kage; og \\ "mere" ' + "lang " * 20
     odd = changed(mini_catalogue, "kursus-a", title=title, summary="Et; to, tre\nny linje")
-    data = next(a.read() for a in calendars.plan(mini_build(odd))
-                if a.path == "kurser/kursus-a/foraar.ics")
+    build = mini_build(odd)
+    data = next(a.read() for a in calendars.plan(build) if a.path == _ics(build, "kursus-a"))
     assert all(len(line) <= 75 for line in data.split(b"\r\n")), "long lines are folded"
     event = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]
     assert str(event["summary"]) == title
@@ -135,8 +158,8 @@ def test_text_with_commas_semicolons_and_line_breaks_reads_back_as_written(mini_
 
 def test_a_title_with_a_line_break_still_makes_a_calendar(mini_catalogue):
     odd = changed(mini_catalogue, "kursus-a", title="Kursus\nA")
-    data = next(a.read() for a in calendars.plan(mini_build(odd))
-                if a.path == "kurser/kursus-a/foraar.ics")
+    build = mini_build(odd)
+    data = next(a.read() for a in calendars.plan(build) if a.path == _ics(build, "kursus-a"))
     assert str(icalendar.Calendar.from_ical(data).walk("VEVENT")[0]["summary"]) == "Kursus\nA"
 
 
