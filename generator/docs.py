@@ -463,8 +463,15 @@ def _help_lines(options: dict) -> list[str]:
     if command:
         parser = next(a for a in parser._subparsers._group_actions[0].choices.items()
                       if a[0] == command)[1]
-    os.environ.setdefault("COLUMNS", "100")
-    return parser.format_help().rstrip("\n").splitlines()
+    previous = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "100"  # argparse wraps to the terminal: the same width everywhere
+    try:
+        return parser.format_help().rstrip("\n").splitlines()
+    finally:
+        if previous is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = previous
 
 
 def regenerate(path: Path) -> str:
