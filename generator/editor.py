@@ -41,14 +41,26 @@ _PATTERNS = {
     "phone": [r"^\+?[0-9][0-9 ()-]{6,}[0-9]$", "Skriv et telefonnummer, fx 86 12 34 56."],
     "postal": [r"^[0-9]{4}$", "Skriv et postnummer med fire cifre, fx 8900."],
 }
+# Optional groups shown unfolded; the others (a recurrence, a cost, ...) start folded away.
+_OPEN = {"registration", "consent"}
 # Text fields that hold a sentence or more get a bigger box.
 _LONG = {"summary", "accessibility", "directions", "provider_note", "status_note", "note",
-         "description", "address"}
+         "description", "address", "led_by_reason", "online_note", "covers", "how"}
 _STATUS_LABELS = {"open": "Åben", "few-places": "Få pladser", "full": "Fuldt",
                   "waitlist": "Venteliste", "cancelled": "Aflyst", "postponed": "Udsat"}
 _CHOICE_LABELS = {"status": _STATUS_LABELS,
                   "display": {"full": "Fulde navn", "first-name": "Kun fornavn"},
                   "audience": {"paaroerende": "pårørende"},
+                  "attendance": {"in-person": "Fremmøde", "online": "Online",
+                                 "hybrid": "Hybrid (fremmøde og online)"},
+                  "led_by": {"co-taught": "Samskabt (erfaring og fag)", "peers": "Peers",
+                             "relatives": "Pårørende", "external": "Ekstern udbyder"},
+                  "led_by_allowed": {"peers": "Peers", "relatives": "Pårørende",
+                                     "external": "Ekstern udbyder"},
+                  "frequency": {"weekly": "Hver uge (eller hver N. uge)",
+                                "monthly": "Én gang om måneden"},
+                  "groups": {"patients": "patienter", "relatives": "pårørende",
+                             "staff": "medarbejdere", "students": "studerende"},
                   "roles": {"peer": "peer (erfaringskompetence)", "relative": "relative (pårørende)",
                             "professional": "professional (fagprofessionel)"}}
 _LABELS = {"title": "Titel", "summary": "Kort beskrivelse", "description": "Beskrivelse",
@@ -67,7 +79,21 @@ _LABELS = {"title": "Titel", "summary": "Kort beskrivelse", "description": "Besk
            "contact": "Kontakt", "address": "Adresse",
            "co_production_required": "Samskabelse kræves",
            "provider_note": "Om udbyderen", "version": "Udgave", "license": "Licens",
-           "body": "Tekst", "offering": "hold", "session": "undervisningsgang"}
+           "body": "Tekst", "offering": "hold", "session": "undervisningsgang",
+           "end_date": "Slutdato (ophold)", "recurrence": "Gentagelse", "frequency": "Hyppighed", "interval": "Hver N. uge/måned",
+           "weekday": "Ugedag", "position": "Hvilken i måneden", "from": "Fra dato",
+           "until": "Til dato", "except": "Aflyste datoer", "extra": "Ekstra datoer",
+           "attendance": "Fremmøde eller online", "online_url": "Link til online deltagelse",
+           "online_note": "Om online deltagelse", "places_left": "Ledige pladser",
+           "places_updated": "Ledige pladser opdateret", "waitlist": "Venteliste",
+           "quotas": "Forbeholdte pladser", "quota": "kvote", "group": "Gruppe",
+           "places": "Pladser", "led_by": "Ledes af", "led_by_reason": "Begrundelse for "
+           "ledelsesform", "eligibility": "Hvem må komme", "min_age": "Mindste alder",
+           "max_age": "Højeste alder", "residence": "Bopæl", "groups": "Grupper",
+           "of": "Hvor (gruppen)", "language": "Sprog", "cost": "Pris", "price": "Pris (kr.)",
+           "covers": "Prisen dækker", "led_by_allowed": "Tilladte ledelsesformer",
+           "enrol_first": "Optagelse først", "how": "Sådan bliver man optaget",
+           "first_time": "Din første gang"}
 
 # Why a teacher's profile needs dated consent, shown where the dates are filled in.
 CONSENT_HINT = (
@@ -145,8 +171,18 @@ def widget(spec: Field, owner: str, options: dict) -> dict:
             field.update(multiple=True, min=spec.minimum or 0)
         return field
     if kind == "struct":
-        field.update(widget="object", collapsed=False,
-                     fields=[widget(f, spec.name, options) for f in spec.fields])
+        children = [widget(f, spec.name, options) for f in spec.fields]
+        if not spec.required:
+            # Decap checks an optional group's required fields even when the group is left
+            # empty, so no course could be saved without a recurrence or a cost. In the form
+            # they are optional; `catalogue check` still wants them once the group is used.
+            for child in children:
+                if child["required"]:
+                    child["required"] = False
+                    child["hint"] = (child.get("hint", "") + " Skal udfyldes, når "
+                                     f"'{field['label']}' bruges.").strip()
+        field.update(widget="object", collapsed=not spec.required and spec.name not in _OPEN,
+                     fields=children)
         if spec.name == "consent":
             field.update(hint=CONSENT_HINT, label="Samtykke (helbredsoplysning)")
     elif kind == "list" and spec.item.kind == "struct":
