@@ -738,7 +738,10 @@ INSPECT = r"""([marker, forbidden]) => {
       found.live.push(`<${tag}>: ${grab(el)}`);
     if (tag === "meta" && (el.httpEquiv || "").toLowerCase() === "refresh")
       found.live.push(`meta refresh: ${grab(el)}`);
-    if ((tag === "style" && mark.test(el.textContent)) || (tag === "link" && mark.test(el.href)))
+    // A page's own canonical address may carry a marker as an id (kurser/by/<town id>/);
+    // a stylesheet or any other <link> with one was injected.
+    if ((tag === "style" && mark.test(el.textContent))
+        || (tag === "link" && el.rel !== "canonical" && mark.test(el.href)))
       found.live.push(`style: ${grab(el)}`);
     // The site's own <img alt> and Pagefind's filter <input id name value> carry escaped
     // text; a marker there is the text, not an injected element.
