@@ -11,8 +11,8 @@ Figures, for each size (synthetic catalogues from benchmarks/generate.py):
 - a course page on a phone's cold load: the HTML and every stylesheet and script it links,
   gzipped (-6, as a server would); the search adds nothing until it is opened;
 - the first search for a common word ("recovery", in every course): what search.js and
-  Pagefind fetch, from the files: the UI's script and stylesheet, pagefind.js, the entry, the
-  meta file, the WebAssembly, the filters the UI lists, the index chunks whose word range holds
+  Pagefind fetch, from the files: the UI's script and stylesheet, pagefind.js and its web
+  worker, the entry, the meta file, the WebAssembly, the filters the UI lists, the index chunks whose word range holds
   the word, and 5 result fragments (the largest 5). Pagefind's own files are gzipped already;
 - the term catalogue PDF with WeasyPrint, no cache (sizes up to BENCH_PDF_MAX, 1,000): wall
   time and the peak RSS of the largest process (getrusage via wait4: parts render in forked
