@@ -62,9 +62,10 @@ docs: $(STAMP)
 schemas: $(STAMP)
 	$(BIN)/catalogue schema --out schemas
 
+# One table of every figure (benchmarks/bench.py), also written to benchmarks/results.md.
+# BENCH_SIZES=200,1000 BENCH_BRANDS=10 make bench for a quick look.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
-	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/bench.py
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -53,6 +53,12 @@ def _today_arg(parser):
                         help="dato, der regnes som i dag (ellers SOURCE_DATE_EPOCH eller dags dato)")
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"skal være et helt tal på mindst 1, ikke {text!r}")
+    return int(text)
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="catalogue", description="Kursuskatalog for recoveryskoler.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
@@ -74,6 +80,9 @@ def make_parser() -> argparse.ArgumentParser:
                        help="byg alle brands i sites/ til MAPPE/<navn>/")
     build.add_argument("--out", type=Path, default=None, metavar="MAPPE",
                        help="mappe at bygge til (standard: site)")
+    build.add_argument("--jobs", type=_positive, default=1, metavar="N",
+                       help="med --all-sites: byg N brands ad gangen, hvert i sin egen proces "
+                            "(standard: 1)")
     build.add_argument("--strict", action="store_true", help="advarsler tæller som fejl")
     _today_arg(build)
 
@@ -196,7 +205,11 @@ def cmd_build(args) -> int:
     from .publish import build_all_sites, build_site
 
     if args.all_sites:
-        return build_all_sites(Path.cwd(), _today(args), out=args.out, strict=args.strict)
+        return build_all_sites(Path.cwd(), _today(args), out=args.out, strict=args.strict,
+                               jobs=args.jobs)
+    if args.jobs != 1:
+        print("catalogue: --jobs hører kun til 'catalogue build --all-sites'.", file=sys.stderr)
+        return 2
     return build_site(Path.cwd(), _today(args), out=args.out, strict=args.strict,
                       brand=args.site)
 

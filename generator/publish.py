@@ -14,11 +14,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import multiprocessing as mp
 import os
 import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 try:
@@ -58,8 +60,9 @@ def brands(root: Path) -> list[str]:
 
 
 def build_all_sites(start: Path, today: dt.date, out: Path | None = None,
-                    strict: bool = False) -> int:
-    """Every brand into OUT/<name>/, one after the other, saying how far it has come."""
+                    strict: bool = False, jobs: int = 1) -> int:
+    """Every brand into OUT/<name>/, saying how far it has come. With jobs > 1, that many
+    brands are built side by side, each in a process forked after the one check."""
     root = find_root(start)
     result = _check(root, today, strict)
     if result is None:
@@ -67,6 +70,8 @@ def build_all_sites(start: Path, today: dt.date, out: Path | None = None,
     out = (out or root / "site").resolve()
     out.mkdir(parents=True, exist_ok=True)
     names = brands(root)
+    if jobs > 1 and len(names) > 1 and "fork" in mp.get_all_start_methods():
+        return _build_side_by_side(root, today, out, strict, result, names, jobs)
     for number, name in enumerate(names, start=1):
         print(f"[{number}/{len(names)}] {name} …", flush=True)
         if build_site(root, today, out=out / name, strict=strict, brand=name,
@@ -74,6 +79,83 @@ def build_all_sites(start: Path, today: dt.date, out: Path | None = None,
             return 1
     print(f"Bygget {len(names)} udgaver til {out}: {', '.join(names)}.")
     return 0
+
+
+def _build_side_by_side(root: Path, today: dt.date, out: Path, strict: bool, result,
+                        names: list[str], jobs: int) -> int:
+    """Each brand in a forked child that inherits the checked catalogue (nothing is read or
+    pickled again). A child's output is held back and shown in name order, so the log reads
+    the same however the children finish; every brand is built even if one fails."""
+    global _shared
+    began = time.perf_counter()
+    _shared = (root, today, out, strict, result)
+    sys.stdout.flush()  # else each child would write out the parent's buffer again
+    sys.stderr.flush()
+    codes = {}
+    try:
+        # Not multiprocessing.Pool: its children are daemons, and a brand's child forks again
+        # for its PDFs (render/print.py).
+        with ProcessPoolExecutor(min(jobs, len(names)), mp_context=mp.get_context("fork")) \
+                as pool:
+            for number, (name, (code, stdout, stderr, seconds)) in enumerate(
+                    zip(names, pool.map(_build_in_child, names)), start=1):
+                print(f"[{number}/{len(names)}] {name} … {_seconds(seconds)}", flush=True)
+                sys.stdout.write(stdout)
+                sys.stdout.flush()
+                sys.stderr.write(stderr)
+                sys.stderr.flush()
+                codes[name] = code
+    finally:
+        _shared = None
+    failed = [name for name in names if codes.get(name) != 0]
+    if failed:
+        print(f"catalogue: {len(failed)} af {len(names)} udgaver blev ikke bygget: "
+              f"{', '.join(failed)}.", file=sys.stderr)
+        return 3 if any(codes.get(name) == 3 for name in failed) else 1
+    print(f"Bygget {len(names)} udgaver til {out} på {_seconds(time.perf_counter() - began)}: "
+          f"{', '.join(names)}.")
+    return 0
+
+
+def _seconds(seconds: float) -> str:
+    return f"{seconds:.1f} s".replace(".", ",")
+
+
+_shared = None  # (root, today, out, strict, result), inherited by fork
+
+
+def _build_in_child(name: str) -> tuple[int, str, str, float]:
+    """One brand's build in a forked child: its exit code, what it wrote to stdout and
+    stderr (caught at the descriptors, so MkDocs' logging and WeasyPrint are caught too),
+    and its wall time."""
+    root, today, out, strict, result = _shared
+    began = time.perf_counter()
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        saved = os.dup(1), os.dup(2)
+        os.dup2(stdout.fileno(), 1)
+        os.dup2(stderr.fileno(), 2)
+        try:
+            code = build_site(root, today, out=out / name, strict=strict, brand=name,
+                              result=result)
+        except Exception as error:  # noqa: BLE001 - reported like the command reports it
+            print(f"catalogue: intern fejl i {name} ({type(error).__name__}: {error}). Dette "
+                  f"er en fejl i programmet, ikke i dine filer; meld den gerne.",
+                  file=sys.stderr)
+            code = 3
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+        caught = []
+        for handle in (stdout, stderr):
+            handle.seek(0)
+            caught.append(handle.read().decode("utf-8", errors="replace"))
+    return code, caught[0], caught[1], time.perf_counter() - began
 
 
 def build_site(start: Path, today: dt.date, out: Path | None = None, strict: bool = False,

@@ -211,3 +211,32 @@ def test_feeds_hold_every_upcoming_session_and_cancel_instead_of_dropping(built:
     assert len(school) == sum(1 for d in sel.upcoming_sessions
                               if d.course.school_id == "recoveryskolen-viborg")
 
+
+
+@pytest.mark.parametrize("line", [
+    "SUMMARY:kort",
+    "DESCRIPTION:" + "Vi arbejder med håb, mestring og fællesskab – " * 6,
+    "DESCRIPTION:" + "a" * 61 + "\\;" + "b" * 80,  # a backslash escape at the fold
+    "DESCRIPTION:" + "a" * 61 + "^n" + "b" * 80,  # an RFC 6868 escape at the fold
+    "DESCRIPTION:" + "ø" * 100,  # two octets each: no fold may split one
+    "DESCRIPTION:" + "x" + "😀" * 40,  # four octets each
+])
+def test_a_long_line_is_folded_exactly_as_icalendar_folds_it(line: str):
+    from icalendar.parser import _foldline
+
+    folded = calendars.fold(line)
+    assert folded == _foldline(line).encode("utf-8")
+    assert all(len(part) <= 75 for part in folded.split(b"\r\n"))
+    assert folded.replace(b"\r\n ", b"").decode("utf-8") == line
+
+
+def test_an_event_serialised_with_the_fast_fold_is_byte_identical_and_reads_back():
+    event = icalendar.Event()
+    event.add("summary", "Når angsten fylder – " * 8)
+    event.add("description", "Linje ét; med komma, og \\ skråstreg\n\n" * 10)
+    event.add("location", "Lokale 2, Skolevej 1, 8000 Aarhus C " * 4)
+    data = calendars.to_ical(event)
+    assert data == event.to_ical()
+    back = icalendar.Event.from_ical(data)
+    assert str(back["summary"]) == "Når angsten fylder – " * 8
+    assert str(back["description"]) == "Linje ét; med komma, og \\ skråstreg\n\n" * 10
