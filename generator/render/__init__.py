@@ -71,7 +71,6 @@ class Page:
     title: str
     description: str = ""
     context: dict[str, Any] = field(default_factory=dict, compare=False)
-    searchable: bool = True  # filtered views repeat other pages; search finds the originals
 
 
 @dataclass(frozen=True)

@@ -142,7 +142,7 @@ def plan(build: Build) -> list[Page | Asset]:
             planned.append(Page(f"kurser/{facet}/{value}.md", "courses.html", title,
                                 t["courses"]["lead"],
                                 {"courses": sel.with_facet(facet, value), "facets": facets,
-                                 "active": (facet, value, label)}, searchable=False))
+                                 "active": (facet, value, label)}))
     for course in sel.courses:
         planned.append(Page(f"kurser/{course.id}.md", "course.html", course.title,
                             course.summary, {"course": course}))
@@ -152,7 +152,7 @@ def plan(build: Build) -> list[Page | Asset]:
                             t["calendar"]["lead"],
                             {"dated": tuple(d for d in sel.upcoming_sessions
                                             if d.course.school_id == school.id),
-                             "school": school}, searchable=False))
+                             "school": school}))
     for teacher in sel.teachers:
         planned.append(Page(f"undervisere/{teacher.id}.md", "teacher.html",
                             teacher.public_name(sel.today), teacher.title, {"teacher": teacher}))
