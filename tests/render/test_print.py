@@ -250,6 +250,8 @@ def test_term_catalogue_lists_every_upcoming_offering(built: Path, sel: Selectio
     assert outline[:1] == ["Recoveryskolerne i Region Midtjylland"]
     assert "Sådan foregår det" in outline and "Indhold" in outline
     assert "Kalender over alle kurser" in outline
+    # Once in the contents and once as the calendar's heading: nothing printed twice.
+    assert text.count("Kalender over alle kurser") == 2
     listed = 0
     for course in sel.courses:
         for offering in sel.upcoming(course):
