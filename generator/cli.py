@@ -233,8 +233,14 @@ def cmd_new(args) -> int:
 
 
 def cmd_schema(args) -> int:
+    from .publish import UnsafeOutput, check_writes, refuse, schemas_ours
     from .schema import EDITOR_SCHEMAS, json_schema
 
+    names = [f"{name}.schema.json" for name in EDITOR_SCHEMAS]
+    try:
+        check_writes(find_root(Path.cwd()), args.out, names, schemas_ours(names))
+    except UnsafeOutput as error:
+        return refuse(error)
     args.out.mkdir(parents=True, exist_ok=True)
     for name in EDITOR_SCHEMAS:
         target = args.out / f"{name}.schema.json"
@@ -246,7 +252,14 @@ def cmd_schema(args) -> int:
 
 def cmd_editor(args) -> int:
     from .editor import Backend, write_editor
+    from .publish import UnsafeOutput, check_writes, editor_ours, refuse
 
+    try:  # what it writes: config.yml, index.html, catalogue-editor.js and Decap's bundle
+        check_writes(find_root(Path.cwd()), args.out,
+                     ["config.yml", "index.html", "catalogue-editor.js", "decap-cms.js"],
+                     editor_ours)
+    except UnsafeOutput as error:
+        return refuse(error)
     backend = Backend(args.backend, args.repo, args.branch, args.app_id, args.base_url,
                       args.api_root, None if args.no_local else args.local_url)
     return write_editor(find_root(Path.cwd()), args.out, backend)
@@ -254,7 +267,8 @@ def cmd_editor(args) -> int:
 
 def cmd_export(args) -> int:
     from .brands import BrandError, site_for_build
-    from .render.opendata import PackageInvalid, write_package
+    from .render.opendata import PackageInvalid, package_files, write_package
+    from .publish import UnsafeOutput, check_writes, package_ours, refuse
     from .select import Selection
 
     root = find_root(Path.cwd())
@@ -270,6 +284,10 @@ def cmd_export(args) -> int:
         return 2
     brand = result.catalogue.brands.get(args.site) if args.site else None
     selection = Selection.for_brand(result.catalogue, today, brand)
+    try:
+        check_writes(root, args.out, [*package_files(selection, site)], package_ours)
+    except UnsafeOutput as error:
+        return refuse(error)
     try:
         written = write_package(selection, site, args.out)
     except PackageInvalid as error:
