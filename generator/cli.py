@@ -268,11 +268,15 @@ def cmd_editor(args) -> int:
 def cmd_export(args) -> int:
     from .brands import BrandError, site_for_build
     from .render.opendata import PackageInvalid, package_files, write_package
-    from .publish import UnsafeOutput, check_writes, package_ours, refuse
+    from .publish import UnsafeOutput, check_location, check_writes, package_ours, refuse
     from .select import Selection
 
     root = find_root(Path.cwd())
     today = _today(args)
+    try:  # before anything is read: a source folder is never written into
+        check_location(root, args.out)
+    except UnsafeOutput as error:
+        return refuse(error)
     result = read_catalogue(root, today)
     if not result.ok:
         print(diag.format_text(result.diagnostics, result.files), file=sys.stderr)
