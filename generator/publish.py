@@ -486,6 +486,8 @@ class _Forward(logging.Handler):
 
 
 _MKDOCS = [
+    (re.compile(r"Config value '([^']+)': (skal være .*)", re.S),
+     "{config}: indstillingen '{0}' {1}"),
     (re.compile(r"Config value '([^']+)': (.*)", re.S),
      "{config}: indstillingen '{0}' er ugyldig (MkDocs: {1})"),
     (re.compile(r"Config value '([^']+)'", re.S), "{config}: indstillingen '{0}' er ugyldig"),
@@ -501,9 +503,15 @@ _MKDOCS = [
 ]
 
 
+_KINDS = {"list": "en liste", "int": "et tal", "str": "en tekst", "dict": "en samling af "
+          "indstillinger", "bool": "true eller false", "float": "et tal", "NoneType": "tom"}
+_EXPECTED = re.compile(r"Expected type: <class '(\w+)'> but received: <class '(\w+)'>")
+
+
 def _danish(message: str, config: str = "mkdocs.yml") -> str:
     """MkDocs' own words, in Danish where we know them; our plugin speaks Danish already."""
-    message = message.strip()
+    message = _EXPECTED.sub(lambda m: f"skal være {_KINDS.get(m[1], m[1])}, ikke "
+                                      f"{_KINDS.get(m[2], m[2])}", message.strip())
     for pattern, danish in _MKDOCS:
         match = pattern.match(message)
         if match:
