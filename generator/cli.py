@@ -115,7 +115,9 @@ def make_parser() -> argparse.ArgumentParser:
     importing = commands.add_parser("import", help="indlæs hold fra et regneark (CSV)")
     importing.add_argument("what", choices=["offerings"])
     importing.add_argument("file", type=Path, metavar="FIL",
-                           help="CSV med én række pr. undervisningsgang")
+                           help="regneark med én række pr. undervisningsgang, gemt som CSV "
+                                "(komma eller semikolon) eller Unicode-tekst; højst 10 MB og "
+                                "20.000 rækker")
     importing.add_argument("--dry-run", action="store_true",
                            help="vis ændringerne uden at skrive dem")
     _today_arg(importing)

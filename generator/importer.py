@@ -384,15 +384,17 @@ def _added(text: str, offerings: list[PlannedOffering]) -> str:
     (or a new list at the end), in the file's line ending."""
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.splitlines(keepends=True)
-    head = next((i for i, line in enumerate(lines) if _OFFERINGS.fullmatch(line)), None)
+    head = next((i for i, line in enumerate(lines)
+                 if _OFFERINGS.fullmatch(line.lstrip("\ufeff"))), None)
     if head is None:
         if lines and not lines[-1].endswith("\n"):
             lines[-1] += newline
         lines.append(f"offerings:{newline}")
         head, last, indent = len(lines) - 1, len(lines) - 1, "  "
     else:
-        if _OFFERINGS.fullmatch(lines[head]).group(1):  # "offerings: []" becomes a block
-            lines[head] = f"offerings:{newline}"
+        if _OFFERINGS.fullmatch(lines[head].lstrip("\ufeff")).group(1):
+            # "offerings: []" becomes a block (after a byte-order mark, if the file has one)
+            lines[head] = lines[head][:lines[head].index("o")] + f"offerings:{newline}"
         last, indent = head, None
         for i in range(head + 1, len(lines)):
             line = lines[i]
