@@ -336,11 +336,16 @@ def _die_with_parent_after_fork() -> None:
         return
 
     def before() -> None:
-        _forked_from[:] = [os.getpid()]
+        # The kernel sends the signal when the *thread* that forked ends, so only forks from
+        # a main thread ask for it (a pool's helper thread may end long before its process).
+        main = threading.current_thread() is threading.main_thread()
+        _forked_from[:] = [os.getpid() if main else 0]
 
     def in_child() -> None:
+        if not _forked_from or not _forked_from[0]:
+            return
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if _forked_from and os.getppid() != _forked_from[0]:
+        if os.getppid() != _forked_from[0]:
             os._exit(1)
 
     _forked_from.append(os.getpid())
