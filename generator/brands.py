@@ -49,8 +49,10 @@ def site_for_build(root: Path, brand_id: str | None) -> Site:
         return site_for(read_brand(root, brand_id), root)
     import yaml
 
-    with open(root / "mkdocs.yml", encoding="utf-8") as handle:
-        config = yaml.load(handle, Loader=_MkDocsLoader) or {}
+    config = {}
+    if (root / "mkdocs.yml").is_file():  # a catalogue without one still exports its data
+        with open(root / "mkdocs.yml", encoding="utf-8") as handle:
+            config = yaml.load(handle, Loader=_MkDocsLoader) or {}
     url = config.get("site_url") or ""
     return Site(config.get("site_name", "Kursuskatalog"),
                 url if not url or url.endswith("/") else url + "/",

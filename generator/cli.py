@@ -115,7 +115,9 @@ def make_parser() -> argparse.ArgumentParser:
     importing = commands.add_parser("import", help="indlæs hold fra et regneark (CSV)")
     importing.add_argument("what", choices=["offerings"])
     importing.add_argument("file", type=Path, metavar="FIL",
-                           help="CSV med én række pr. undervisningsgang")
+                           help="regneark med én række pr. undervisningsgang, gemt som CSV "
+                                "(komma eller semikolon) eller Unicode-tekst; højst 10 MB og "
+                                "20.000 rækker")
     importing.add_argument("--dry-run", action="store_true",
                            help="vis ændringerne uden at skrive dem")
     _today_arg(importing)
@@ -245,8 +247,14 @@ def cmd_new(args) -> int:
 
 
 def cmd_schema(args) -> int:
+    from .publish import UnsafeOutput, check_writes, refuse, schemas_ours
     from .schema import EDITOR_SCHEMAS, json_schema
 
+    names = [f"{name}.schema.json" for name in EDITOR_SCHEMAS]
+    try:
+        check_writes(find_root(Path.cwd()), args.out, names, schemas_ours(names))
+    except UnsafeOutput as error:
+        return refuse(error)
     args.out.mkdir(parents=True, exist_ok=True)
     for name in EDITOR_SCHEMAS:
         target = args.out / f"{name}.schema.json"
@@ -258,7 +266,14 @@ def cmd_schema(args) -> int:
 
 def cmd_editor(args) -> int:
     from .editor import Backend, write_editor
+    from .publish import UnsafeOutput, check_writes, editor_ours, refuse
 
+    try:  # what it writes: config.yml, index.html, catalogue-editor.js and Decap's bundle
+        check_writes(find_root(Path.cwd()), args.out,
+                     ["config.yml", "index.html", "catalogue-editor.js", "decap-cms.js"],
+                     editor_ours)
+    except UnsafeOutput as error:
+        return refuse(error)
     backend = Backend(args.backend, args.repo, args.branch, args.app_id, args.base_url,
                       args.api_root, None if args.no_local else args.local_url)
     return write_editor(find_root(Path.cwd()), args.out, backend)
@@ -266,11 +281,16 @@ def cmd_editor(args) -> int:
 
 def cmd_export(args) -> int:
     from .brands import BrandError, site_for_build
-    from .render.opendata import PackageInvalid, write_package
+    from .render.opendata import PackageInvalid, package_files, write_package
+    from .publish import UnsafeOutput, check_location, check_writes, package_ours, refuse
     from .select import Selection
 
     root = find_root(Path.cwd())
     today = _today(args)
+    try:  # before anything is read: a source folder is never written into
+        check_location(root, args.out)
+    except UnsafeOutput as error:
+        return refuse(error)
     result = read_catalogue(root, today)
     if not result.ok:
         print(diag.format_text(result.diagnostics, result.files), file=sys.stderr)
@@ -282,6 +302,10 @@ def cmd_export(args) -> int:
         return 2
     brand = result.catalogue.brands.get(args.site) if args.site else None
     selection = Selection.for_brand(result.catalogue, today, brand)
+    try:
+        check_writes(root, args.out, [*package_files(selection, site)], package_ours)
+    except UnsafeOutput as error:
+        return refuse(error)
     try:
         written = write_package(selection, site, args.out)
     except PackageInvalid as error:

@@ -273,6 +273,11 @@ CODES: dict[str, Rule] = {
     "I005": Rule(ERROR, "Uens oplysninger om et hold", "Kolonne '{column}' er '{value}' her, "
                  "men '{first}' i holdets første række.",
                  "Sted, undervisere, pladser og status skal være ens i alle rækker for samme hold."),
+    "I006": Rule(ERROR, "Regnearket kan ikke læses", "Regnearket kan ikke indlæses: {what}.",
+                 "{hint}"),
+    "I007": Rule(ERROR, "For lang celle", "Cellen har {length} tegn; en celle må højst have "
+                 "{limit}.", "Ret cellen; en lang tekst hører til i kursusfilen, ikke i "
+                 "regnearket."),
     # Files referred to from sources.
     "F901": Rule(ERROR, "Absolut sti", "Stien '{value}' er absolut.",
                  "Skriv filnavnet i forhold til mappen, fx '{suggestion}'."),

@@ -351,7 +351,7 @@ def situation(example: Example, root: Path) -> dict:
     if options.get("run") == "import":
         from .importer import COLUMNS
 
-        sheet = root.parent / "plan.csv"
+        sheet = root.parent / options.get("file", "plan.csv")  # file=plan.json: not a sheet
         header = "" if options.get("header") == "nej" else ",".join(COLUMNS) + "\n"
         sheet.write_text(header + text, encoding="utf-8")
         return {"run": "import", "sheet": sheet}

@@ -87,6 +87,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return server
 
     def on_post_build(self, config):
+        if not self.serving:  # the mark that lets the next build replace this folder
+            from .publish import MARKER, MARKER_TEXT
+
+            Path(config.site_dir, MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         if self.serving:
             seconds = f"{time.perf_counter() - self.began:.1f}".replace(".", ",")
             print(f"Bygget på {seconds} s", flush=True)
@@ -115,6 +119,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                              logo=(base / self.config.logo).resolve() if self.config.logo else None,
                              primary=self.config.primary_color, accent=self.config.accent_color)
         self.env = make_environment()
+        if not self.serving:  # `mkdocs build` empties site_dir first: never a source folder
+            from .publish import UnsafeOutput, check_location, check_replaceable
+
+            try:
+                check_replaceable(check_location(self.root, Path(config.site_dir),
+                                                 allowed=(base / "site",)), config.site_dir)
+            except UnsafeOutput as error:
+                raise PluginError(f"site_dir: {error}")
         return config
 
     def on_pre_build(self, config):

@@ -11,6 +11,7 @@ written, so its values are working defaults, and its comments say which ones to 
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sys
 from pathlib import Path
@@ -53,7 +54,7 @@ def new_site(root: Path, name: str, school_ids: list[str]) -> int:
         print("catalogue: skriv brandets navn, fx catalogue new site favrskov", file=sys.stderr)
         return 2
     folder = root / "sites" / site_id
-    if folder.exists():
+    if os.path.lexists(folder):
         _exists(root, folder)
         return 1
     schools = _school_names(root)
@@ -116,7 +117,7 @@ def _initials(name: str) -> str:
 
 
 def _exists(root: Path, target: Path) -> bool:
-    if not target.exists():
+    if not os.path.lexists(target):  # lexists: a broken link is a name taken too
         return False
     print(f"catalogue: {target.relative_to(root)} findes allerede; den bliver ikke "
           f"overskrevet. Vælg et andet navn, eller ret den eksisterende fil.", file=sys.stderr)

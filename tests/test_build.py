@@ -11,6 +11,8 @@ import subprocess
 
 import pytest
 
+from generator.publish import MARKER
+
 from conftest import CATALOGUE, run
 
 try:
@@ -75,11 +77,13 @@ def _age(folder: Path, seconds: float) -> None:
 def test_a_build_removes_what_killed_builds_left_but_not_a_running_build(demo: Path):
     (demo / "site").mkdir()
     (demo / "site" / "index.html").write_text("the last good site")
+    (demo / "site" / MARKER).write_text("")  # as every build leaves in the site it publishes
     dead, young, running, old = (demo / name for name in (
         ".site-build-dead", ".site-build-young", ".site-build-running", ".site-old"))
     for folder in (dead, young, running, old):
         folder.mkdir()
         (folder / "index.html").write_text("half a site")
+    (old / MARKER).write_text("")
     for folder in (dead, running, old):
         _age(folder, 3600)
     held = os.open(running, os.O_RDONLY)
@@ -98,6 +102,7 @@ def test_a_build_removes_what_killed_builds_left_but_not_a_running_build(demo: P
 def test_a_site_lost_in_the_middle_of_a_swap_comes_back_even_if_the_next_build_fails(demo: Path):
     (demo / ".site-old").mkdir()
     (demo / ".site-old" / "last-good.txt").write_text("still here")
+    (demo / ".site-old" / MARKER).write_text("")
     _break(demo)
     done = run(["build", "--today", "2026-11-22"], demo)
     assert done.returncode == 1 and "Traceback" not in done.stderr

@@ -4,7 +4,11 @@ directly, and through `catalogue import offerings` as a coordinator runs it."""
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import stat
 from pathlib import Path
+
+import pytest
 
 from generator import importer
 
@@ -272,3 +276,190 @@ def test_optional_columns_shared_by_an_offering_must_be_equal_in_its_rows(tmp_pa
     _, problems = importer.plan(rows, "hold.csv")
     assert [(p.code, p.pos.line, p.pos.column) for p in problems] == [("I005", 3, 10)]
     assert "er '' her, men 'hybrid'" in problems[0].message
+
+
+# --- what Excel saves, and what must never happen (issue 19 §5) ------------------------------
+
+ROW = "kursus-a,sommer,2027-06-02,10:00,13:00,haven,peer-p fag-f,10,open\n"
+
+
+def _import(mini: Path, sheet: Path, *more: str):
+    return run(["import", "offerings", str(sheet), "--today", TODAY.isoformat(), *more], mini)
+
+
+def _no_crash(done) -> None:
+    assert done.returncode in (0, 1), done.stderr
+    assert "Traceback" not in done.stderr and "fejl i programmet" not in done.stderr, done.stderr
+
+
+def test_excels_unicode_text_is_read(mini: Path):
+    sheet = mini / "hold.txt"  # Excel: Gem som > Unicode-tekst (UTF-16 with a BOM, tabs)
+    sheet.write_text((HEADER + ROW).replace(",", "\t").replace("\n", "\r\n"), encoding="utf-16")
+    done = _import(mini, sheet)
+    _no_crash(done)
+    assert done.returncode == 0, done.stderr
+    assert "  - key: sommer\n" in (mini / "courses" / "kursus-a.yaml").read_text(encoding="utf-8")
+
+
+def test_danish_excels_semicolon_csv_is_read(mini: Path):
+    sheet = mini / "hold.csv"  # Excel: CSV (semikolonsepareret), in Windows-1252
+    rows = (HEADER.rstrip("\n") + ",led_by_reason\n" + ROW.rstrip("\n")).replace(",", ";")
+    sheet.write_bytes((rows + ';"Holdet ledes af kursister med egen erfaring og særligt '
+                              'aftalt"\r\n').encode("cp1252"))
+    done = _import(mini, sheet, "--dry-run")
+    _no_crash(done)
+    assert "led_by_reason: Holdet ledes af kursister med egen erfaring og særligt aftalt" \
+        in done.stdout, done.stdout + done.stderr
+
+
+def test_a_sheet_with_a_wrong_separator_names_the_separator(mini: Path):
+    sheet = mini / "hold.csv"
+    sheet.write_text("course|offering|date\nkursus-a|x|2027-06-02\n", encoding="utf-8")
+    done = _import(mini, sheet)
+    _no_crash(done)
+    assert "fejl I002" in done.stderr and "mellem kolonnerne" in done.stderr
+
+
+@pytest.mark.parametrize("suffix, content", [
+    (".json", b'[{"course": "kursus-a"}]'),
+    (".xlsx", b"PK\x03\x04 an Excel workbook"),
+    (".csv", b"PK\x03\x04 a workbook saved under the wrong name"),
+    (".csv", b"course,offering\x00\x00\x00"),
+])
+def test_a_file_that_is_no_sheet_is_refused_in_danish(mini: Path, suffix: str, content: bytes):
+    before = _sources(mini)
+    sheet = mini / f"hold{suffix}"
+    sheet.write_bytes(content)
+    done = _import(mini, sheet)
+    _no_crash(done)
+    assert done.returncode == 1
+    assert f"{sheet.name}:1:1: fejl I006: Regnearket kan ikke indlæses" in done.stderr
+    assert "Gem regnearket som" in done.stderr
+    assert _sources(mini) == before
+
+
+@pytest.mark.parametrize("broken, code", [
+    ("title: Kursus A\ntitle: Igen\n", "Y005"),
+    ("title: [Kursus A\n", "Y001"),
+])
+def test_a_broken_course_file_is_named_as_check_names_it(mini: Path, broken, code):
+    course = mini / "courses" / "kursus-a.yaml"
+    text = course.read_text(encoding="utf-8").replace("title: Kursus A\n", broken)
+    course.write_text(text, encoding="utf-8")
+    checked = run(["check", "--today", TODAY.isoformat()], mini).stdout
+    (said,) = [line for line in checked.splitlines() if f"fejl {code}" in line]
+    assert said.startswith("courses/kursus-a.yaml:")
+    done = _import(mini, _sheet(mini, ROW))
+    _no_crash(done)
+    assert done.returncode == 1
+    assert said in done.stderr.splitlines(), "the same file:line:column, code and words"
+    assert course.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("cell", [" =1+1", "\n=1+1", "  @SUM(A1)", "\t=1+1"])
+def test_the_formula_guard_sees_past_spaces_and_line_breaks(mini: Path, cell: str):
+    before = _sources(mini)
+    quoted = '"' + cell + '"'
+    sheet = mini / "hold.csv"
+    sheet.write_text(HEADER.rstrip("\n") + ",online_note\n" + ROW.rstrip("\n") + f",{quoted}\n",
+                     encoding="utf-8")
+    done = _import(mini, sheet)
+    _no_crash(done)
+    assert done.returncode == 1
+    assert "hold.csv:2:10: fejl I001: Kolonne 'online_note'" in done.stderr
+    assert "regnearksformel" in done.stderr
+    assert _sources(mini) == before
+
+
+def test_a_huge_cell_is_blamed_on_its_row_and_column(mini: Path):
+    before = _sources(mini)
+    sheet = mini / "hold.csv"
+    with open(sheet, "w", encoding="utf-8") as handle:
+        handle.write(HEADER.rstrip("\n") + ",led_by_reason\n" + ROW.rstrip("\n") + ",")
+        handle.write("x" * 50_000_000)
+        handle.write("\n")
+    done = _import(mini, sheet)
+    _no_crash(done)
+    assert done.returncode == 1
+    assert "hold.csv:2:10: fejl I007: Cellen har 50.000.000 tegn" in done.stderr
+    assert "courses/" not in done.stderr, "no course file is blamed"
+    assert _sources(mini) == before
+
+
+def test_twenty_thousand_rows_are_read_planned_and_written_out(mini: Path):
+    rows = []
+    for n in range(20_000):
+        day = dt.date(2030, 1, 1) + dt.timedelta(days=n // 3)
+        rows.append(f"kursus-{'abc'[n % 3]},h{n // 30},{day},{8 + n % 3}:00,{9 + n % 3}:00,"
+                    f"haven,,,open\n")
+    sheet = _sheet(mini, "".join(rows))
+    read, problems = importer.read_sheet(sheet, "hold.csv")
+    assert problems == [] and len(read) == 20_000
+    planned, problems = importer.plan(read, "hold.csv")
+    assert problems == [] and sum(len(p.sessions) for p in planned) == 20_000
+    texts, problems = importer.new_texts(mini, planned, "hold.csv")
+    assert problems == [] and len(texts) == 3
+    assert sum(after.count("      - {date:") - before.count("      - {date:")
+               for before, after in texts.values()) == 20_000
+
+
+def test_the_size_limit_is_said_up_front(mini: Path):
+    sheet = _sheet(mini, ROW * (importer.MAX_ROWS + 1))
+    done = _import(mini, sheet)
+    _no_crash(done)
+    assert "fejl I006" in done.stderr and "20.001 rækker" in done.stderr
+    assert "højst fylde 10,0 MB og have 20.000 rækker" in done.stderr
+    help_text = run(["import", "--help"], mini).stdout
+    assert "20.000 rækker" in " ".join(help_text.split())
+
+
+def test_a_rewritten_course_file_keeps_its_bytes_link_and_mode(mini: Path):
+    elsewhere = mini / "delt"  # a link within the catalogue, which check accepts
+    elsewhere.mkdir()
+    course = mini / "courses" / "kursus-a.yaml"
+    text = course.read_text(encoding="utf-8")
+    # `offerings` is not the last key, the file has Windows line ends, a BOM and mode 0600.
+    head, _, rest = text.partition("offerings:")
+    original = ("\ufeff" + "offerings:" + rest.rstrip("\n") + "\n# slut på holdene\n" + head
+                + "# sidste linje").replace("\n", "\r\n").encode("utf-8")
+    target = elsewhere / "kursus-a.yaml"
+    target.write_bytes(original)
+    target.chmod(0o600)
+    course.unlink()
+    course.symlink_to(target)
+    assert run(["check", "--today", TODAY.isoformat()], mini).returncode == 0
+    done = _import(mini, _sheet(mini, ROW))
+    _no_crash(done)
+    assert done.returncode == 0, done.stderr
+    assert course.is_symlink() and course.resolve() == target
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    after = target.read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf") and b"\n" not in after.replace(b"\r\n", b"")
+    old, new = original.decode().splitlines(True), after.decode().splitlines(True)
+    changes = [op for op in difflib.SequenceMatcher(None, old, new).get_opcodes()
+               if op[0] != "equal"]
+    assert [op[0] for op in changes] == ["insert"], "only lines are added"
+    added = "".join(new[changes[0][3]:changes[0][4]])
+    assert added.startswith("  - key: sommer\r\n") and added.count("\r\n") == 7
+    assert run(["check", "--today", TODAY.isoformat()], mini).returncode == 0
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("title: A\n", "title: A\nofferings:\n  - key: x\n"),
+    ("title: A", "title: A\nofferings:\n  - key: x\n"),
+    ("offerings: []\ntitle: A\n", "offerings:\n  - key: x\ntitle: A\n"),
+    ("offerings:\n- key: y\n  venue: v\n\n# note\ntitle: A\n",
+     "offerings:\n- key: y\n  venue: v\n- key: x\n\n# note\ntitle: A\n"),
+    ("offerings:\n    - key: y\n", "offerings:\n    - key: y\n    - key: x\n"),
+])
+def test_new_offerings_go_at_the_end_of_the_list_wherever_it_stands(text, expected, monkeypatch):
+    monkeypatch.setattr(importer, "_offering_lines", lambda offering, indent: [f"{indent}- key: x"])
+    assert importer._added(text, [None]) == expected
+
+
+@pytest.mark.parametrize("value", ["ja", "no", "on", "12", "2027-01-01", "a: b", "# x", "- x",
+                                   "'x", '"x"', "x  #y", "null", "[x]", "æ ø å", "~"])
+def test_a_text_value_reads_back_as_the_same_text(value):
+    import yaml
+
+    assert yaml.safe_load(f"k: {importer._block(value)}\n") == {"k": value}

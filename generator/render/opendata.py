@@ -383,15 +383,33 @@ def validate_files(files: dict[str, bytes]) -> None:
         lines = []
         for task in report.tasks:
             for error in task.errors:
-                where = f"{task.name}"
+                where = f"data/{task.name}.csv"
                 if getattr(error, "row_number", None):
                     where += f", række {error.row_number}"
                 if getattr(error, "field_name", None):
                     where += f", felt {error.field_name}"
-                lines.append(f"{where}: {error.message}")
+                lines.append(f"{where}: {_said_in_danish(error)}")
         for error in report.errors:
-            lines.append(error.message)
+            lines.append(f"datapackage.json: {_said_in_danish(error)}")
         raise PackageInvalid("\n".join(lines))
+
+
+def _said_in_danish(error) -> str:
+    """frictionless' finding in Danish, with the values it is about."""
+    if error.type == "foreign-key":
+        row = ", ".join(c for c in getattr(error, "cells", [])[:2] if c)
+        return (f"rækken '{row}' henviser til {', '.join(error.field_names)} "
+                f"'{', '.join(error.field_cells)}', som ikke findes i "
+                f"data/{error.reference_name}.csv i denne udgave (fx et sted, en underviser "
+                f"eller en skole, som brandet ikke har med)")
+    if error.type in ("primary-key", "unique-error"):
+        return f"'{getattr(error, 'cell', '')}' står to gange, men skal være entydig"
+    if error.type in ("missing-cell", "required-error") or (
+            error.type == "constraint-error" and getattr(error, "cell", None) in ("", None)):
+        return "mangler en værdi"
+    if error.type in ("type-error", "constraint-error"):
+        return f"'{getattr(error, 'cell', '')}' er ikke en gyldig værdi her"
+    return f"de åbne data er ikke gyldige (frictionless: {error.type})"
 
 
 def write_package(selection: Selection, site: Site, out: Path) -> list[Path]:
