@@ -433,6 +433,11 @@ class Converter:
             self.report("S111", pos, **bad_character_values(label, *bad, block=node.block,
                                                              markdown=kind == "markdown"))
             return None
+        if kind in ("text", "markdown") and spec.required and not text.strip():
+            # A name of only spaces is no name: every output that shows one would be blank.
+            self.report("S102", pos, field=label, expected=_DESCRIBE[kind], found="tom",
+                        hint="Skriv en tekst, eller ret feltet til det, det skal være.")
+            return None
         if kind == "text" and len(text.strip()) > MAX_LINE:
             length = f"{len(text.strip()):,}".replace(",", ".")
             self.report("S112", pos, field=label, length=length, limit=MAX_LINE)
