@@ -777,6 +777,11 @@ def field_schema(spec: Field) -> dict:
     return schema
 
 
+def json_schema_date() -> str:
+    """The pattern a date must match in the JSON Schemas and the editor: the years S118 takes."""
+    return _BOUNDED_DATE
+
+
 EDITOR_SCHEMAS = {"course": COURSE, "teacher": TEACHER, "school": SCHOOL, "brand": BRAND}
 
 
