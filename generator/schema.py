@@ -54,6 +54,7 @@ MAX_AGE = 120
 MAX_PRICE = 100_000  # kroner; a residential stay costs a few thousand
 MAX_SESSIONS = 400  # dated sessions of one offering, or dates one recurrence expands to
 MAX_ITEMS = 100  # any other list or map: offerings, teachers, except, extra, venues ...
+MAX_OUTCOMES = 20  # "Det får du med dig" is a short list a reader takes in at a glance
 FIRST_YEAR, LAST_YEAR = 2000, 2099  # every date; RFC 5545 and Python stop at 9999
 # The longest text of each kind: a one-line text has MAX_LINE (below).
 MAX_LENGTH = {"markdown": 20_000, "url": 2_000, "email": 254, "phone": 40, "path": 200}
@@ -218,7 +219,7 @@ COURSE = struct(
           required=True),
     Field("description", "markdown", "Hvad der sker på kurset (Markdown).", required=True),
     Field("outcomes", "list", "'Det får du med dig': en linje pr. punkt.",
-          item=Field("outcome", "text")),
+          item=Field("outcome", "text"), maximum=MAX_OUTCOMES),
     ids("themes", "Temaer (id). De fem veje er indbygget.", required=True, minimum=1),
     enums("formats", "Arbejdsform.", FORMATS),
     enums("audience", "Hvem kurset er for.", AUDIENCES, required=True),
