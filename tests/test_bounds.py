@@ -273,3 +273,11 @@ def test_the_import_template_uses_each_courses_own_schools_venues():
     for row in rows:
         course = catalogue.courses[row["course"]]
         assert catalogue.venues[row["venue"]].school_id == course.school_id, row
+
+
+@pytest.mark.parametrize("today", ["9999-12-25", "0001-01-01"])
+def test_a_today_outside_the_years_is_a_usage_error_not_a_crash(mini, today):
+    done = run(["check", "--today", today], mini)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "intern fejl" not in done.stderr and "Traceback" not in done.stderr
+    assert f"--today skal ligge mellem 2002-01-01 og 2097-12-31, ikke '{today}'" in done.stderr
