@@ -231,8 +231,9 @@ def offering(draw, ids, venue_rooms):
         "status_note": TEXT if status in ("cancelled", "postponed") else None,
         "online_url": URL if attendance != "in-person" else None,
         "online_note": TEXT if attendance != "in-person" else None,
-        "led_by": None, "led_by_reason": None,
         "registration": None, "quotas": None, "teachers": None,
+        "led_by": st.one_of(st.none(), st.none(), st.none(), st.sampled_from(S.LEAD_FORMS)),
+        "led_by_reason": TEXT,
         "sessions": None, "recurrence": None,
     }
     data = draw(record(S.OFFERING, ids, given))
@@ -281,11 +282,14 @@ def catalogues(draw):
                     ["NE8 1AA", "EH1 1YZ"]),
                 "rooms": st.just(venue_rooms[venue]) if venue_rooms[venue] else None}))
         data = draw(record(S.SCHOOL, ids, {
-            "venues": st.just(venues), "themes": None,
+            "venues": st.just(venues),
+            "themes": st.one_of(st.none(), st.dictionaries(
+                st.sampled_from([f"tema-{school[-1]}", "a"]), record(S.THEME, ids, {}),
+                max_size=1)),
             "contact": st.fixed_dictionaries({"email": EMAIL}),
-            "registration": record(S.SCHOOL.child("registration"), ids, {"email": EMAIL}),
-            "led_by_allowed": None}))
+            "registration": record(S.SCHOOL.child("registration"), ids, {"email": EMAIL})}))
         files[f"schools/{school}.yaml"] = data
+        themes += [t for t in data.get("themes", {}) if t not in themes]
 
     for number, teacher in enumerate(teachers):
         # A peer and a professional always exist, so a team can be co-produced (C401-C403).
@@ -294,7 +298,8 @@ def catalogues(draw):
             "roles": st.just(roles) if roles else generic(S.TEACHER.child("roles"), ids),
             "photo": None, "consent": record(S.CONSENT, ids, {
                 "profile": DATES.filter(lambda d: d <= TODAY).map(dt.date.isoformat),
-                "photo": None, "withdrawn": None})}))
+                "photo": None, "withdrawn": st.dates(TODAY, TODAY + dt.timedelta(days=100)).map(
+                    dt.date.isoformat)})}))
 
     for number in range(draw(st.integers(1, 3))):
         data = draw(record(S.COURSE, ids, {
@@ -304,7 +309,11 @@ def catalogues(draw):
             "guides": st.just(guides) if guides else None,
             "themes": st.lists(st.sampled_from(themes), min_size=1, max_size=3, unique=True),
             "language": st.sampled_from(["da", "en", "ur"]),
-            "led_by": None, "led_by_reason": None, "registration": None,
+            # Led by others than a co-taught team now and then, with its reason (C404).
+            "led_by": st.one_of(st.none(), st.none(), st.sampled_from(S.LEAD_FORMS)),
+            "led_by_reason": TEXT,
+            "registration": st.one_of(st.none(), record(S.COURSE.child("registration"), ids, {
+                "opens": None, "deadline": None})),
             "eligibility": record(S.ELIGIBILITY, ids, {"min_age": st.integers(0, 30),
                                                       "max_age": st.integers(30, S.MAX_AGE)}),
             "offerings": st.lists(offering(ids, venue_rooms), min_size=1, max_size=2)}))
@@ -318,7 +327,7 @@ def catalogues(draw):
             st.fixed_dictionaries({"venues": st.lists(st.sampled_from(sorted(venue_rooms)),
                                                       min_size=1, unique=True)})))
         data = draw(record(S.BRAND, ids, {
-            "logo": st.just("logo.svg"), "favicon": None, "language": None,
+            "logo": st.just("logo.svg"), "favicon": st.one_of(st.none(), st.just("logo.svg")),
             "colors": st.just({"primary": "#0b5560", "accent": "#8a3b12"}),
             "site_url": st.just(f"https://{brand}.example.org/"),
             "schools": None, "venues": None, "privacy_url": URL, "accessibility_url": URL}))
