@@ -8,7 +8,8 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 NODE   := node_modules/.installed
 
-.PHONY: site serve test check docs schemas bench chromium audit audit-hostile lock clean editor
+.PHONY: site serve test check docs schemas bench chromium audit audit-hostile audit-property lock \
+	clean editor
 
 site: $(STAMP)
 	$(BIN)/catalogue build
@@ -42,8 +43,16 @@ $(NODE): package.json package-lock.json
 	touch $(NODE)
 
 # Lighthouse takes minutes, so it is not part of `make test`.
-audit: site $(NODE) chromium
+audit: site $(NODE) chromium audit-property
 	$(BIN)/python benchmarks/lighthouse.py
+
+# The check/build property test at length (`make test` runs 12 cases): 300 catalogues through
+# the pipeline, then 40 others built with MkDocs for every brand, open data by frictionless.
+audit-property: $(STAMP)
+	PROPERTY_EXAMPLES=300 PROPERTY_SEED=19 $(BIN)/python -m pytest -q -p no:cacheprovider \
+	  tests/test_property.py
+	PROPERTY_EXAMPLES=40 PROPERTY_SEED=20 PROPERTY_MKDOCS=1 $(BIN)/python -m pytest -q \
+	  -p no:cacheprovider tests/test_property.py
 
 # Every hostile vector alone in its value in every field (20 builds), every page of every site
 # at phone and desktop size; `make test` runs one build with the vectors shared out.

@@ -377,6 +377,8 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
                     else:
                         problems.append(problem("T211", rule_at.pos()))
                     continue
+            elif at.find("recurrence") is not None or at.find("sessions") is not None:
+                continue  # written but unusable: the schema has said why (S118, T201 ...)
             else:
                 problems.append(problem(
                     "S101", at.pos(), fields="'sessions'", where=" i et hold", s="et",

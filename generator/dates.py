@@ -10,12 +10,21 @@ from zoneinfo import ZoneInfo
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
+# "Today" must leave room for every date a build computes from it (18 months ahead, 18 back)
+# inside the years a catalogue may hold (schema.FIRST_YEAR-LAST_YEAR).
+FIRST_TODAY, LAST_TODAY = dt.date(2002, 1, 1), dt.date(2097, 12, 31)
+
+
 def resolve_today(given: str | None = None) -> dt.date:
     if given:
         try:
-            return dt.date.fromisoformat(given)
+            day = dt.date.fromisoformat(given)
         except ValueError:
             raise ValueError(f"--today skal være en dato som 2027-02-03, ikke '{given}'") from None
+        if not FIRST_TODAY <= day <= LAST_TODAY:
+            raise ValueError(f"--today skal ligge mellem {FIRST_TODAY.isoformat()} og "
+                             f"{LAST_TODAY.isoformat()}, ikke '{given}'")
+        return day
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:

@@ -94,6 +94,16 @@ CODES: dict[str, Rule] = {
     "S114": Rule(ERROR, "Ugyldig landekode", "'{value}' er ikke en landekode.",
                  "Skriv landet som to store bogstaver (ISO 3166), fx 'DK' for Danmark, 'GB' for "
                  "Storbritannien eller 'SE' for Sverige."),
+    "S116": Rule(ERROR, "Tal for stort", "'{field}' må højst være {maximum}, men er {value}.",
+                 "Tjek tallet. Grænsen ligger langt over, hvad et rigtigt hold har brug for."),
+    "S117": Rule(ERROR, "For mange punkter", "'{field}' har {length} punkter, men højst "
+                 "{maximum} er tilladt.", "Del det op, fx i flere hold, eller slet de punkter, "
+                 "der ikke længere gælder."),
+    "S118": Rule(ERROR, "Dato uden for rækkevidde", "'{value}' ligger uden for årene {first}-"
+                 "{last}.", "Tjek årstallet; kataloget tager kun datoer fra {first} til {last}."),
+    "S119": Rule(ERROR, "For lang tekst", "'{field}' har {length} tegn, men højst {limit} er "
+                 "tilladt.", "Skriv en kortere tekst, eller tjek, at der ikke er sat noget "
+                 "ind ved en fejl."),
     # Time: dates, times and their order.
     "T201": Rule(ERROR, "Ugyldig dato", "'{value}' er ikke en rigtig dato.",
                  "Skriv datoen som ÅÅÅÅ-MM-DD, fx 2027-02-03, og tjek at dagen findes."),
@@ -132,6 +142,19 @@ CODES: dict[str, Rule] = {
     "T214": Rule(ERROR, "Afrejse før ankomst", "'end_date' ({end}) ligger før 'date' "
                  "({start}).", "'date' er ankomstdagen og 'end_date' afrejsedagen. Byt om på "
                  "dem?"),
+    "T215": Rule(ERROR, "Klokkeslættet findes ikke", "Kl. {time} den {date} findes ikke: "
+                 "natten til sommertid springer uret fra 02.00 til 03.00 ({zone}).",
+                 "Flyt tidspunktet til før kl. 02.00 eller efter kl. 03.00 den dag."),
+    "T216": Rule(WARNING, "Klokkeslættet findes to gange", "Kl. {time} den {date} findes to "
+                 "gange: natten til vintertid stilles uret tilbage fra 03.00 til 02.00 "
+                 "({zone}).", "Kalendere vælger ét af de to tidspunkter. Flyt tidspunktet til "
+                 "før kl. 02.00 eller efter kl. 03.00 den dag, så ingen er i tvivl."),
+    "T217": Rule(ERROR, "For mange datoer", "'recurrence' giver {count} undervisningsgange, "
+                 "men et hold må højst have {maximum}.", "{hint}"),
+    "T218": Rule(WARNING, "Gentagelsen startede for længe siden", "'from' ({first}) ligger "
+                 "mere end 18 måneder før i dag ({today}).", "Siden og de åbne data viser "
+                 "hver dato fra 'from'. Skriv en nyere 'from', fx starten af dette semester "
+                 "({suggestion}), hvis holdet har kørt længe."),
     # References: ids that must exist.
     "R301": Rule(ERROR, "Ukendt underviser", "Der findes ingen underviser med id '{value}'.",
                  "{hint}"),

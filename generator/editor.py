@@ -20,7 +20,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from .ids import ID_PATTERN
 from .model import FIVE_WAYS
-from .schema import COURSE, GUIDE, SCHOOL, TEACHER, Field
+from .schema import (COURSE, FIRST_YEAR, GUIDE, LAST_YEAR, MAX_LENGTH, MAX_LINE, SCHOOL, TEACHER,
+                     Field, json_schema_date)
 from .templating import TEMPLATES
 
 DECAP = Path("node_modules") / "decap-cms" / "dist"
@@ -40,6 +41,12 @@ _PATTERNS = {
     "url": [r"^https?://\S+$", "Skriv et link, der starter med https://."],
     "phone": [r"^\+?[0-9][0-9 ()-]{6,}[0-9]$", "Skriv et telefonnummer, fx 86 12 34 56."],
     "postal": [r"^[0-9]{4}$", "Skriv et postnummer med fire cifre, fx 8900."],
+    # The bounds `check` holds every date and text to (S118, S112, S119), so the form says
+    # so before a save rather than the check after it.
+    "date": [json_schema_date(), f"Skriv en dato mellem {FIRST_YEAR} og {LAST_YEAR}."],
+    "text": [rf"^[\s\S]{{0,{MAX_LINE}}}$", f"Højst {MAX_LINE} tegn."],
+    "markdown": [rf"^[\s\S]{{0,{MAX_LENGTH['markdown']}}}$",
+                 f"Højst {MAX_LENGTH['markdown']:,} tegn.".replace(",", ".")],
 }
 # Optional groups shown unfolded; the others (a recurrence, a cost, ...) start folded away.
 _OPEN = {"registration", "consent"}
@@ -192,12 +199,14 @@ def widget(spec: Field, owner: str, options: dict) -> dict:
                      collapsed=False, summary=_SUMMARIES.get(spec.item.name, ""))
         if spec.minimum:
             field["min"] = spec.minimum
+        field["max"] = spec.most
     elif kind == "list" and spec.item.kind == "enum":
         field.update(widget="select", multiple=True, options=_options(spec.item))
         if spec.minimum:
             field["min"] = spec.minimum
     elif kind == "list":
-        field.update(widget="list", field=widget(spec.item, owner, options) | {"label": field["label"]})
+        field.update(widget="list", field=widget(spec.item, owner, options) | {"label": field["label"]},
+                     max=spec.most)
     elif kind == "enum":
         field.update(widget="select", options=_options(spec))
     elif kind == "markdown":
@@ -205,14 +214,17 @@ def widget(spec: Field, owner: str, options: dict) -> dict:
         field.update(widget="markdown", buttons=["bold", "italic", "link", "heading-two",
                                                  "heading-three", "bulleted-list",
                                                  "numbered-list", "quote"],
-                     editor_components=[], modes=["rich_text", "raw"])
+                     editor_components=[], modes=["rich_text", "raw"],
+                     pattern=_PATTERNS["markdown"])
     elif kind == "date":
         field.update(widget="datetime", format="YYYY-MM-DD", date_format="DD-MM-YYYY",
-                     time_format=False, picker_utc=True)
+                     time_format=False, picker_utc=True, pattern=_PATTERNS["date"])
     elif kind == "int":
         field.update(widget="number", value_type="int")
         if spec.minimum is not None:
             field["min"] = spec.minimum
+        if spec.most is not None:
+            field["max"] = spec.most
     elif kind == "bool":
         field.update(widget="boolean")
     else:

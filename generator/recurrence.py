@@ -49,10 +49,19 @@ class Recurrence:
             dtstart=dt.datetime.combine(self.first, dt.time()),
             until=dt.datetime.combine(until, dt.time()) if until else None, count=count)
 
-    def pattern_start(self) -> dt.date:
-        """The first date of the pattern itself: DTSTART, which RFC 5545 counts as the first
-        instance, so it must lie on the pattern even when an exception removes it."""
-        return self._rule(count=1)[0].date()
+    def pattern_start(self) -> dt.date | None:
+        """The first date of the pattern itself, before exceptions; None if the pattern has
+        no date up to 'until'."""
+        days = self._rule(self.until, count=1)
+        return days[0].date() if days else None
+
+    def first_date(self) -> dt.date | None:
+        """The first day the group really meets: the pattern's first date that is not an
+        exception, or an earlier extra. What the page says it starts with."""
+        skip = set(self.exceptions)
+        # Lazy: at most len(exceptions) + 1 steps, even for an ongoing group.
+        first = next((d.date() for d in self._rule(self.until) if d.date() not in skip), None)
+        return min((d for d in (first, *self.extras) if d is not None), default=None)
 
     def last_date(self) -> dt.date | None:
         """The last date of a rule with an end (its 'until' need not be on the pattern)."""
@@ -74,12 +83,22 @@ class Recurrence:
             return min(self.until, limit)
         return max(today, self.first) + relativedelta(months=HORIZON_MONTHS)
 
+    def pattern_dates(self, today: dt.date) -> tuple[dt.date, ...]:
+        """The pattern's dates up to the horizon, without the exceptions."""
+        skip = set(self.exceptions)
+        return tuple(d.date() for d in self._rule(self.horizon(today)) if d.date() not in skip)
+
+    def extra_dates(self, today: dt.date) -> tuple[dt.date, ...]:
+        """The extras that are published. An extra may lie after 'until' (a date made up
+        for), so a rule with an end takes them up to the limit; an ongoing group, like its
+        pattern, up to the horizon. The page, the open data and the .ics (RDATE) all take
+        exactly these."""
+        last = self.horizon(today) if self.ongoing else today + relativedelta(months=LIMIT_MONTHS)
+        return tuple(sorted(d for d in set(self.extras) if d <= last))
+
     def dates(self, today: dt.date) -> tuple[dt.date, ...]:
         """Every date up to the horizon: the pattern, minus exceptions, plus extras."""
-        last = self.horizon(today)
-        found = {d.date() for d in self._rule(last)} - set(self.exceptions)
-        found |= {d for d in self.extras if d <= last}
-        return tuple(sorted(found))
+        return tuple(sorted(set(self.pattern_dates(today)) | set(self.extra_dates(today))))
 
 
 def from_record(r: dict) -> Recurrence:

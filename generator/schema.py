@@ -45,6 +45,21 @@ HEALTH_KEYS = {"diagnose", "diagnoser", "diagnosis", "diagnoses", "sygdom", "med
                "helbred", "health", "illness", "condition"}
 
 
+# Bounds on every number, list and date the format takes (issue 19): far beyond any real
+# catalogue, well inside what every output can hold (RFC 5545 integers, years before 10000, a
+# page that lists every date). `check`, the JSON Schemas and the editor all read these.
+MAX_PLACES = 1_000  # capacity, places_left, a quota: a hall, not a stadium
+MAX_INTERVAL = 52  # "every 52nd week" is once a year
+MAX_AGE = 120
+MAX_PRICE = 100_000  # kroner; a residential stay costs a few thousand
+MAX_SESSIONS = 400  # dated sessions of one offering, or dates one recurrence expands to
+MAX_ITEMS = 100  # any other list or map: offerings, teachers, except, extra, venues ...
+MAX_OUTCOMES = 20  # "Det får du med dig" is a short list a reader takes in at a glance
+FIRST_YEAR, LAST_YEAR = 2000, 2099  # every date; RFC 5545 and Python stop at 9999
+# The longest text of each kind: a one-line text has MAX_LINE (below).
+MAX_LENGTH = {"markdown": 20_000, "url": 2_000, "email": 254, "phone": 40, "path": 200}
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -56,6 +71,14 @@ class Field:
     fields: tuple["Field", ...] = ()  # for struct
     minimum: int | None = None  # int value, or list length
     unique: bool = False  # list items must differ
+    maximum: int | None = None  # int value, or list length (default MAX_ITEMS for lists)
+
+    @property
+    def most(self) -> int | None:
+        """The largest value, or the most items: every number and list has a bound."""
+        if self.maximum is not None:
+            return self.maximum
+        return MAX_ITEMS if self.kind in ("list", "map") else None
 
     @functools.cached_property
     def _by_name(self) -> dict[str, "Field"]:
@@ -109,7 +132,7 @@ RECURRENCE = struct(
     Field("frequency", "enum", "weekly = hver uge (eller hver N. uge); monthly = én gang om "
           "måneden.", required=True, choices=FREQUENCIES),
     Field("interval", "int", "Hver hvilken uge eller måned; 2 = hver anden. Standard 1.",
-          minimum=1),
+          minimum=1, maximum=MAX_INTERVAL),
     Field("weekday", "enum", "Ugedagen, fx mandag.", required=True, choices=WEEKDAYS),
     Field("position", "enum", "Kun ved monthly: hvilken af månedens ugedage, fx første eller "
           "sidste.", choices=POSITIONS),
@@ -134,7 +157,8 @@ WAITLIST = struct(
 QUOTA = struct(
     "quota", "Pladser forbeholdt én gruppe inden for holdets pladser.",
     Field("group", "text", "Gruppen, fx 'borgere' eller 'medarbejdere'.", required=True),
-    Field("places", "int", "Antal pladser til gruppen (cirka).", required=True, minimum=1),
+    Field("places", "int", "Antal pladser til gruppen (cirka).", required=True, minimum=1,
+          maximum=MAX_PLACES),
 )
 
 OFFERING = struct(
@@ -148,9 +172,9 @@ OFFERING = struct(
     Field("online_note", "text", "Sådan får man linket, fx 'Linket sendes, når du har meldt "
           "dig til'."),
     Field("room", "text", "Lokale på stedet."),
-    Field("capacity", "int", "Antal pladser.", minimum=1),
+    Field("capacity", "int", "Antal pladser.", minimum=1, maximum=MAX_PLACES),
     Field("places_left", "int", "Antal ledige pladser lige nu; skriv datoen i "
-          "'places_updated'.", minimum=0),
+          "'places_updated'.", minimum=0, maximum=MAX_PLACES),
     Field("places_updated", "date", "Dato, 'places_left' sidst blev opdateret."),
     WAITLIST,
     Field("quotas", "list", "Pladser forbeholdt grupper, fx 15 til borgere og 5 til "
@@ -164,14 +188,14 @@ OFFERING = struct(
     registration("Tilmelding for netop dette hold; overskriver kursets."),
     Field("note", "text", "Kort besked om holdet."),
     Field("sessions", "list", "Undervisningsgangene i tidsrækkefølge. Et hold har enten "
-          "'sessions' eller 'recurrence'.", item=SESSION, minimum=1),
+          "'sessions' eller 'recurrence'.", item=SESSION, minimum=1, maximum=MAX_SESSIONS),
     RECURRENCE,
 )
 
 ELIGIBILITY = struct(
     "eligibility", "Hvem der må komme, når kurset ikke er åbent for alle.",
-    Field("min_age", "int", "Laveste alder, fx 16.", minimum=0),
-    Field("max_age", "int", "Højeste alder, fx 25.", minimum=0),
+    Field("min_age", "int", "Laveste alder, fx 16.", minimum=0, maximum=MAX_AGE),
+    Field("max_age", "int", "Højeste alder, fx 25.", minimum=0, maximum=MAX_AGE),
     Field("residence", "text", "Bopæl: kommune eller region, fx 'Region Sjælland'."),
     enums("groups", "patients = patienter, relatives = pårørende, staff = medarbejdere, "
           "students = studerende; sammen med 'of'.", GROUPS),
@@ -182,7 +206,8 @@ ELIGIBILITY = struct(
 
 COST = struct(
     "cost", "Pris, når kurset ikke er gratis uden videre. Udelades det, er kurset gratis.",
-    Field("price", "int", "Pris i kroner; 0 = gratis.", required=True, minimum=0),
+    Field("price", "int", "Pris i kroner; 0 = gratis.", required=True, minimum=0,
+          maximum=MAX_PRICE),
     Field("covers", "text", "Hvad prisen dækker, eller hvad der er med, når det er gratis, "
           "fx 'Ophold og forplejning i fire nætter'.", required=True),
 )
@@ -194,7 +219,7 @@ COURSE = struct(
           required=True),
     Field("description", "markdown", "Hvad der sker på kurset (Markdown).", required=True),
     Field("outcomes", "list", "'Det får du med dig': en linje pr. punkt.",
-          item=Field("outcome", "text")),
+          item=Field("outcome", "text"), maximum=MAX_OUTCOMES),
     ids("themes", "Temaer (id). De fem veje er indbygget.", required=True, minimum=1),
     enums("formats", "Arbejdsform.", FORMATS),
     enums("audience", "Hvem kurset er for.", AUDIENCES, required=True),
@@ -336,6 +361,9 @@ KINDS = {"courses": COURSE, "teachers": TEACHER, "schools": SCHOOL}
 # ASCII digits only: `\d` and date.fromisoformat also take other scripts' digits, 20270201 and
 # week dates, which the JSON Schemas (and so the editors) refuse.
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# The same, for editors, with the years FIRST_YEAR-LAST_YEAR (S118) in the pattern itself.
+_BOUNDED_DATE = r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"
+assert (FIRST_YEAR, LAST_YEAR) == (2000, 2099), "_BOUNDED_DATE spells out these years"
 _TIME = re.compile(r"^([0-9]{1,2})[:.]([0-9]{2})$")
 # What a one-line text cannot hold: line breaks break the .ics, JSON-LD and page titles, and the
 # rest are invisible (control characters; bidirectional controls that make a text read
@@ -406,9 +434,20 @@ class Converter:
             self.report("S111", pos, **bad_character_values(label, *bad, block=node.block,
                                                              markdown=kind == "markdown"))
             return None
+        if kind in ("text", "markdown") and spec.required and not text.strip():
+            # A name of only spaces is no name: every output that shows one would be blank.
+            self.report("S102", pos, field=label, expected=_DESCRIBE[kind], found="tom",
+                        hint="Skriv en tekst, eller ret feltet til det, det skal være.")
+            return None
         if kind == "text" and len(text.strip()) > MAX_LINE:
             length = f"{len(text.strip()):,}".replace(",", ".")
             self.report("S112", pos, field=label, length=length, limit=MAX_LINE)
+            return None
+        longest = MAX_LENGTH.get(kind)
+        if longest is not None and len(text.strip()) > longest:
+            length = f"{len(text.strip()):,}".replace(",", ".")
+            self.report("S119", pos, field=label, length=length,
+                        limit=f"{longest:,}".replace(",", "."))
             return None
         if kind in ("text", "markdown", "path"):
             return text if kind == "markdown" else text.strip()
@@ -434,6 +473,10 @@ class Converter:
                 return None
             if spec.minimum is not None and value < spec.minimum:
                 self.report("S109", pos, field=label, minimum=spec.minimum, value=value)
+                return None
+            if spec.most is not None and value > spec.most:
+                self.report("S116", pos, field=label, maximum=f"{spec.most:,}".replace(",", "."),
+                            value=f"{value:,}".replace(",", "."))
                 return None
             return value
         if kind == "bool":
@@ -481,12 +524,15 @@ class Converter:
     def date(self, node: Scalar) -> dt.date | None:
         text = node.text.strip()
         try:
-            if _DATE.match(text):
-                return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text) if _DATE.match(text) else None
         except ValueError:
-            pass
-        self.report("T201", node.pos, value=node.text)
-        return None
+            day = None
+        if day is None:
+            self.report("T201", node.pos, value=node.text)
+        elif not FIRST_YEAR <= day.year <= LAST_YEAR:
+            self.report("S118", node.pos, value=text, first=FIRST_YEAR, last=LAST_YEAR)
+            return None
+        return day
 
     def struct(self, spec: Field, node: Node, label: str) -> dict | None:
         if not isinstance(node, Mapping):
@@ -580,6 +626,8 @@ class Converter:
         if spec.minimum and length < spec.minimum:
             self.report("S106", node.pos, field=label, minimum=spec.minimum,
                         hint=f"Tilføj mindst ét punkt under '{label}'.")
+        if spec.most is not None and length > spec.most:
+            self.report("S117", node.pos, field=label, length=length, maximum=spec.most)
 
 
 def bad_character(text: str, markdown: bool = False) -> tuple[str, str] | None:
@@ -679,16 +727,17 @@ def convert(kind: str, tree: Mapping, spec: Field | None = None) -> tuple[dict |
 _SCALAR_SCHEMAS = {
     "text": {"type": "string", "pattern": rf"^\s*[^{ONE_LINE_BAD}]*\s*$",
              "maxLength": MAX_LINE},
-    "markdown": {"type": "string"},
-    "path": {"type": "string", "pattern": rf"^\s*[^{ONE_LINE_BAD}]*\s*$"},
+    "markdown": {"type": "string", "maxLength": MAX_LENGTH["markdown"]},
+    "path": {"type": "string", "pattern": rf"^\s*[^{ONE_LINE_BAD}]*\s*$",
+             "maxLength": MAX_LENGTH["path"]},
     "id": {"type": "string", "pattern": ID_PATTERN, "maxLength": MAX_ID},
     "int": {"type": "integer"},
     "bool": {"type": "boolean"},
-    "date": {"type": "string", "format": "date", "pattern": _DATE.pattern},
+    "date": {"type": "string", "format": "date", "pattern": _BOUNDED_DATE},
     "time": {"type": "string", "pattern": r"^([01]?[0-9]|2[0-3])[:.][0-5][0-9]$"},
-    "email": {"type": "string", "format": "email"},
-    "url": {"type": "string", "pattern": r"^https?://"},
-    "phone": {"type": "string"},
+    "email": {"type": "string", "format": "email", "maxLength": MAX_LENGTH["email"]},
+    "url": {"type": "string", "pattern": r"^https?://", "maxLength": MAX_LENGTH["url"]},
+    "phone": {"type": "string", "maxLength": MAX_LENGTH["phone"]},
     "postal": {"type": "string", "pattern": r"^[0-9]{4}$"},
 }
 
@@ -707,6 +756,7 @@ def field_schema(spec: Field) -> dict:
         schema = {"type": "array", "items": field_schema(spec.item)}
         if spec.minimum:
             schema["minItems"] = spec.minimum
+        schema["maxItems"] = spec.most
         if spec.unique:
             schema["uniqueItems"] = True
     elif spec.kind == "map":
@@ -714,15 +764,23 @@ def field_schema(spec: Field) -> dict:
                   "additionalProperties": field_schema(spec.item)}
         if spec.minimum:
             schema["minProperties"] = spec.minimum
+        schema["maxProperties"] = spec.most
     elif spec.kind == "enum":
         schema = {"enum": list(spec.choices)}
     else:
         schema = dict(_SCALAR_SCHEMAS[spec.kind])
         if spec.kind == "int" and spec.minimum is not None:
             schema["minimum"] = spec.minimum
+        if spec.kind == "int" and spec.most is not None:
+            schema["maximum"] = spec.most
     if spec.doc:
         schema["description"] = spec.doc
     return schema
+
+
+def json_schema_date() -> str:
+    """The pattern a date must match in the JSON Schemas and the editor: the years S118 takes."""
+    return _BOUNDED_DATE
 
 
 EDITOR_SCHEMAS = {"course": COURSE, "teacher": TEACHER, "school": SCHOOL, "brand": BRAND}

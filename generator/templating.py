@@ -123,7 +123,7 @@ def rhythm(rule, year: bool = True) -> str:
     words += " " + t["at"].format(start=danish_time(rule.start), end=danish_time(rule.end))
     if rule.until is None:
         return f"{words}, {t['ongoing']}"
-    start, end = min((rule.pattern_start(), *rule.extras)), rule.last_date() or rule.until
+    start, end = rule.first_date() or rule.first, rule.last_date() or rule.until
     first = danish_date(start, weekday=False, year=start.year != end.year)
     last = danish_date(end, weekday=False, year=year)
     return f"{words}, {t['period'].format(first=first, last=last)}"

@@ -39,7 +39,9 @@ def _calendar(name: str) -> icalendar.Calendar:
 _BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-def rrule_of(rule) -> icalendar.vRecur:
+def rrule_of(rule, last: dt.date | None = None) -> icalendar.vRecur:
+    """The RRULE; `last`, the last date a build expands, ends it where the site's dates end
+    (a far 'until' is cut at the limit recurrence.py expands to)."""
     day = _BYDAY[rule.weekday]
     recur = {"freq": "WEEKLY" if rule.frequency == "weekly" else "MONTHLY"}
     if rule.interval != 1:
@@ -48,8 +50,8 @@ def rrule_of(rule) -> icalendar.vRecur:
         else day
     if rule.until is not None:
         # With a zoned DTSTART, UNTIL must be UTC (RFC 5545 3.3.10): the end of the last day.
-        last = dt.datetime.combine(rule.until, rule.end, COPENHAGEN)
-        recur["until"] = last.astimezone(dt.timezone.utc)
+        end = dt.datetime.combine(min(rule.until, last or rule.until), rule.end, COPENHAGEN)
+        recur["until"] = end.astimezone(dt.timezone.utc)
     return icalendar.vRecur(recur)
 
 
@@ -62,8 +64,24 @@ def _location(venue, offering, room) -> str | None:
     return f"{place} {t['and_online']}" if offering.attendance == "hybrid" else place
 
 
+def series_parts(offering, today: dt.date) -> tuple[tuple[dt.date, ...], tuple[dt.date, ...]]:
+    """A recurring offering's expanded dates, split: (the pattern's dates, the extras).
+
+    DTSTART is always the first real occurrence (RFC 5545 counts DTSTART as one), so the
+    series starts on the first pattern date that is not an exception, and an extra before it
+    (or every extra, when no pattern date is left) is an event of its own: placed in the
+    series, it would have to be DTSTART, and a weekly rule started off its weekday, or in
+    the wrong week of an "every other week", makes dates the group does not have.
+    """
+    rule = offering.recurrence
+    held = {s.date for s in offering.sessions}
+    pattern = tuple(d for d in rule.pattern_dates(today) if d in held)
+    return pattern, tuple(sorted(held - set(pattern)))
+
+
 def _event(selection, course, offering, index, session, site) -> icalendar.Event:
-    """One session's event; with index "r", the whole recurring offering's one event."""
+    """One session's event; with index "r", the whole recurring offering's one event (from
+    its first pattern date); with "x<date>", an extra date before it, alone."""
     t = strings()
     venue = selection.catalogue.venues.get(offering.venue_id)
     event = icalendar.Event()
@@ -72,16 +90,19 @@ def _event(selection, course, offering, index, session, site) -> icalendar.Event
     event.add("dtstamp", dt.datetime.combine(selection.today, dt.time(), dt.timezone.utc))
     rule = offering.recurrence if index == "r" else None
     if rule is not None:
-        first = rule.pattern_start()
+        pattern, extras = series_parts(offering, selection.today)
+        first = pattern[0]
         event.add("dtstart", dt.datetime.combine(first, rule.start, COPENHAGEN))
         event.add("dtend", dt.datetime.combine(first, rule.end, COPENHAGEN))
-        event.add("rrule", rrule_of(rule))
-        if rule.exceptions:
+        event.add("rrule", rrule_of(rule, pattern[-1]))
+        last = None if rule.ongoing else pattern[-1]
+        skipped = [d for d in rule.exceptions if d > first and (last is None or d <= last)]
+        if skipped:
             event.add("exdate", [dt.datetime.combine(d, rule.start, COPENHAGEN)
-                                 for d in rule.exceptions])
-        if rule.extras:
-            event.add("rdate", [dt.datetime.combine(d, rule.start, COPENHAGEN)
-                                for d in rule.extras])
+                                 for d in sorted(skipped)])
+        later = [d for d in extras if d > first]
+        if later:
+            event.add("rdate", [dt.datetime.combine(d, rule.start, COPENHAGEN) for d in later])
     else:
         event.add("dtstart", dt.datetime.combine(session.date, session.start, COPENHAGEN))
         event.add("dtend", dt.datetime.combine(session.last_day, session.end, COPENHAGEN))
@@ -192,10 +213,27 @@ class Calendars:
             index = "r"  # the series, whichever of its sessions asked
         key = (course.id, offering.key, index)
         if key not in self._events:
-            session = offering.sessions[0 if index == "r" else index]
-            event = _event(self.selection, course, offering, index, session, self.site)
-            self._events[key] = to_ical(event)
+            if index == "r":
+                self._events[key] = self._series(course, offering)
+            else:
+                session = offering.sessions[index]
+                self._events[key] = to_ical(_event(self.selection, course, offering, index,
+                                                   session, self.site))
         return self._events[key]
+
+    def _series(self, course, offering) -> bytes:
+        """The recurring offering's series event, and an event for each extra before it."""
+        pattern, extras = series_parts(offering, self.selection.today)
+        start = pattern[0] if pattern else None
+        events = []
+        for number, session in enumerate(offering.sessions):
+            if session.date in extras and (start is None or session.date < start):
+                events.append(_event(self.selection, course, offering,
+                                     f"x{session.date.isoformat()}", session, self.site))
+        if start is not None:
+            session = next(s for s in offering.sessions if s.date == start)
+            events.insert(0, _event(self.selection, course, offering, "r", session, self.site))
+        return b"".join(to_ical(e) for e in events)
 
     def _file(self, name: str, events: list[bytes]) -> bytes:
         head = _calendar(name).to_ical()

@@ -205,6 +205,16 @@ def _words(values) -> str:
     return " ".join(values)
 
 
+def schools_of(selection: Selection) -> tuple:
+    """The build's schools, and the owner of every venue it lists. An offering may be held
+    at another school's venue (a borrowed room; docs/koordinator/ says so), and a brand may
+    list venues of any school: the venue's row names its owner, so the owner has a row too,
+    or the foreign key venues.school_id points at nothing."""
+    ids = {s.id for s in selection.schools} | {v.school_id for v in selection.venues}
+    return tuple(selection.catalogue.schools[s] for s in sorted(ids)
+                 if s in selection.catalogue.schools)
+
+
 def rows(selection: Selection, site: Site) -> dict[str, list[dict]]:
     """The tables of one build, in the order their foreign keys need."""
     sel, catalogue = selection, selection.catalogue
@@ -213,7 +223,7 @@ def rows(selection: Selection, site: Site) -> dict[str, list[dict]]:
     for theme in sel.themes:
         tables["themes"].append({"id": theme.id, "name": theme.name,
                                  "description": theme.description, "five_ways": theme.builtin})
-    for school in sel.schools:
+    for school in schools_of(sel):
         tables["schools"].append({
             "id": school.id, "name": school.name, "municipality": school.municipality,
             "email": school.contact.email, "phone": school.contact.phone,

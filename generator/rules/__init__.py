@@ -22,9 +22,12 @@ RULES: list[Rule] = [
     time.deadline_before_first_session,   # T205, T206
     time.past_offering_still_open,        # T207
     plausibility.sessions_not_far_ahead,  # T208
+    plausibility.recurrences_are_plausible,  # T208, T218 for recurrences
     shapes.exceptions_are_on_the_pattern,  # T210 (T209, T211, T212 when assembling)
     shapes.pattern_is_complete,           # T213
     shapes.stay_ends_after_arrival,       # T214
+    time.local_times_exist,               # T215, T216
+    time.recurrence_is_bounded,           # T217
     references.known_ids,                 # R301-R305
     references.guide_themes_exist,        # R304 in guides
     rooms.rooms_are_known,                # R307

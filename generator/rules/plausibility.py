@@ -46,6 +46,37 @@ def sessions_not_far_ahead(catalogue: Catalogue, context):
                               limit=limit.isoformat(), hint=hint)
 
 
+def _far_ahead(day: dt.date, limit: dt.date, today: dt.date, pos):
+    guess = _same_day_soon(day, today)
+    hint = f"Tjek årstallet. Mente du {guess.isoformat()}?" if guess else "Tjek årstallet."
+    return problem("T208", pos, date=day.isoformat(), limit=limit.isoformat(), hint=hint)
+
+
+def recurrences_are_plausible(catalogue: Catalogue, context):
+    """The same warnings for a recurrence as for dated sessions: a 'from', 'until' or extra
+    date years ahead is a typo (T208), and so, most often, is a 'from' years back on a group
+    that still runs (T218): the site would list every week since."""
+    today = context.today
+    limit = _months_later(today, MONTHS_AHEAD)
+    for course in catalogue.courses.values():
+        for offering in course.offerings:
+            rule = offering.recurrence
+            if rule is None:
+                continue
+            for field, day in (("from", rule.first), ("until", rule.until)):
+                if day is not None and day > limit:
+                    yield _far_ahead(day, limit, today, offering.at("recurrence", field))
+            for index, day in enumerate(rule.extras):
+                if day > limit:
+                    yield _far_ahead(day, limit, today, offering.at("recurrence", "extra", index))
+            running = rule.until is None or rule.until >= today
+            if running and rule.first < _months_later(today, -MONTHS_AHEAD):
+                suggestion = dt.date(today.year, 8 if today.month >= 8 else 1, 1)
+                yield problem("T218", offering.at("recurrence", "from"),
+                              first=rule.first.isoformat(), today=today.isoformat(),
+                              suggestion=suggestion.isoformat())
+
+
 def _person(name: str) -> str:
     return " ".join(name.split()).casefold()
 

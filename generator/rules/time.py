@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from ..dates import clock, clock_span
+import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..dates import COPENHAGEN, clock, clock_span
 from ..diagnostics import problem
 from ..model import Catalogue
+from ..schema import MAX_SESSIONS
 
 
 def session_ends_after_start(catalogue: Catalogue, context):
@@ -54,3 +58,63 @@ def past_offering_still_open(catalogue: Catalogue, context):
         for offering in course.offerings:
             if offering.status == "open" and offering.is_past(context.today):
                 yield problem("T207", offering.at("status"), last=offering.last_date.isoformat())
+
+
+def _zone(catalogue: Catalogue, offering):
+    """The zone the offering's times are read in: its venue's, when venues have one, else
+    Danish time, as the .ics and JSON-LD read them."""
+    venue = catalogue.venues.get(offering.venue_id) if offering.venue_id else None
+    name = getattr(venue, "timezone", None)
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass  # an unknown zone is reported where the venue names it
+    return COPENHAGEN
+
+
+def _kind_of(day: dt.date, time: dt.time, zone) -> str | None:
+    """'missing' for a wall-clock time the clocks skip (spring forward), 'doubled' for one
+    they pass twice (fall back), None for an ordinary time."""
+    local = dt.datetime.combine(day, time)
+    first = local.replace(tzinfo=zone, fold=0)
+    if first.astimezone(dt.timezone.utc).astimezone(zone).replace(tzinfo=None) != local:
+        return "missing"
+    if first.utcoffset() != local.replace(tzinfo=zone, fold=1).utcoffset():
+        return "doubled"
+    return None
+
+
+def local_times_exist(catalogue: Catalogue, context):
+    """A session at 02.30 on the night the clocks change: on the spring night that time does
+    not exist, on the autumn night it comes twice, so a calendar puts it an hour off or
+    guesses. Each time written is named once, with the first date it goes wrong."""
+    for course in catalogue.courses.values():
+        for offering in course.offerings:
+            zone = _zone(catalogue, offering)
+            said = set()
+            for session in offering.sessions:
+                for field, day, time in (("start", session.date, session.start),
+                                         ("end", session.last_day, session.end)):
+                    kind = _kind_of(day, time, zone)
+                    pos = session.at(field)
+                    if kind is None or (pos, kind) in said:
+                        continue
+                    said.add((pos, kind))
+                    yield problem("T215" if kind == "missing" else "T216", pos,
+                                  time=clock(time), date=day.isoformat(), zone=zone.key)
+
+
+def recurrence_is_bounded(catalogue: Catalogue, context):
+    """A recurrence that expands to more dates than an offering may list (S117 for
+    'sessions'): every one of them would be a row in the open data and a line on the page."""
+    for course in catalogue.courses.values():
+        for offering in course.offerings:
+            rule = offering.recurrence
+            if rule is not None and len(offering.sessions) > MAX_SESSIONS:
+                hint = ("Skriv en nyere 'from', fx starten af dette semester." if rule.ongoing
+                        else "Del holdet op i flere hold, eller skriv en senere 'from' eller "
+                             "en tidligere 'until'.")
+                yield problem("T217", offering.at("recurrence", "from"),
+                              count=f"{len(offering.sessions):,}".replace(",", "."),
+                              maximum=MAX_SESSIONS, hint=hint)
