@@ -129,10 +129,16 @@ def make_parser() -> argparse.ArgumentParser:
     editor.add_argument("--app-id", help="OAuth-applikationens id (GitLab og Gitea: PKCE)")
     editor.add_argument("--base-url", help="adressen på jeres egen GitLab/Gitea, https://...")
     editor.add_argument("--api-root", help="API-adressen, hvis den ikke er standard")
-    editor.add_argument("--local-url", default="http://127.0.0.1:8081/api/v1",
-                        help="decap-server på egen maskine (standard: %(default)s)")
+    editor.add_argument("--local-url", default="/api/v1",
+                        help="lokal backend (standard: %(default)s, den samme adresse som "
+                             "editoren selv, se --serve)")
     editor.add_argument("--no-local", action="store_true",
                         help="ingen lokal backend (til en editor, der lægges på nettet)")
+    editor.add_argument("--serve", action="store_true",
+                        help="vis editoren på http://127.0.0.1:PORT/ og gem i kataloget (make editor)")
+    editor.add_argument("--port", type=int, default=8080,
+                        help="port til --serve (standard: %(default)s; 0 = en ledig port)")
+    _today_arg(editor)
 
     schema = commands.add_parser("schema", help="skriv JSON Schema-filer til editorer")
     schema.add_argument("--out", type=Path, default=Path("schemas"), metavar="MAPPE",
@@ -247,9 +253,29 @@ def cmd_schema(args) -> int:
 def cmd_editor(args) -> int:
     from .editor import Backend, write_editor
 
+    root = find_root(Path.cwd())
+    if not args.serve:
+        backend = Backend(args.backend, args.repo, args.branch, args.app_id, args.base_url,
+                          args.api_root, None if args.no_local else args.local_url)
+        return write_editor(root, args.out, backend)
+    from .editor_check import check_saved
+    from .editor_server import EditorBackend, EditorServer, serve_editor
+
+    today = _today(args)
+    # The page, its proxy API and the check share one origin: the local URL is relative.
     backend = Backend(args.backend, args.repo, args.branch, args.app_id, args.base_url,
-                      args.api_root, None if args.no_local else args.local_url)
-    return write_editor(find_root(Path.cwd()), args.out, backend)
+                      args.api_root, "/api/v1")
+    done = write_editor(root, args.out, backend)
+    if done:
+        return done
+    try:
+        server = EditorServer(args.out.resolve(), EditorBackend(
+            root, lambda relative: check_saved(root, relative, today)), args.port)
+    except OSError as error:
+        print(f"catalogue: kan ikke lytte på 127.0.0.1:{args.port} ({error.strerror}).",
+              file=sys.stderr)
+        return 2
+    return serve_editor(server)
 
 
 def cmd_export(args) -> int:

@@ -128,7 +128,8 @@ class Backend:
     app_id: str | None = None
     base_url: str | None = None
     api_root: str | None = None
-    local_url: str | None = "http://127.0.0.1:8081/api/v1"
+    # The local back end (`catalogue editor --serve`) answers on the page's own origin.
+    local_url: str | None = "/api/v1"
 
 
 def _choices(catalogue_root: Path) -> tuple[list[dict], list[dict]]:
@@ -342,6 +343,8 @@ def connect_sources(backend: Backend) -> list[str]:
     origins = []
     for url in urls:
         parts = urlsplit(url)
+        if not parts.scheme:
+            continue  # the page's own origin: 'self' already allows it
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in origins:
             origins.append(origin)
