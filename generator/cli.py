@@ -129,9 +129,9 @@ def make_parser() -> argparse.ArgumentParser:
     editor.add_argument("--app-id", help="OAuth-applikationens id (GitLab og Gitea: PKCE)")
     editor.add_argument("--base-url", help="adressen på jeres egen GitLab/Gitea, https://...")
     editor.add_argument("--api-root", help="API-adressen, hvis den ikke er standard")
-    editor.add_argument("--local-url", default="/api/v1",
-                        help="lokal backend (standard: %(default)s, den samme adresse som "
-                             "editoren selv, se --serve)")
+    editor.add_argument("--local-url", default="http://127.0.0.1:8080/api/v1",
+                        help="lokal backend (standard: %(default)s, editorens egen adresse "
+                             "med --serve)")
     editor.add_argument("--no-local", action="store_true",
                         help="ingen lokal backend (til en editor, der lægges på nettet)")
     editor.add_argument("--serve", action="store_true",
@@ -262,12 +262,6 @@ def cmd_editor(args) -> int:
     from .editor_server import EditorBackend, EditorServer, serve_editor
 
     today = _today(args)
-    # The page, its proxy API and the check share one origin: the local URL is relative.
-    backend = Backend(args.backend, args.repo, args.branch, args.app_id, args.base_url,
-                      args.api_root, "/api/v1")
-    done = write_editor(root, args.out, backend)
-    if done:
-        return done
     try:
         server = EditorServer(args.out.resolve(), EditorBackend(
             root, lambda relative: check_saved(root, relative, today)), args.port)
@@ -275,6 +269,13 @@ def cmd_editor(args) -> int:
         print(f"catalogue: kan ikke lytte på 127.0.0.1:{args.port} ({error.strerror}).",
               file=sys.stderr)
         return 2
+    # The page, its proxy API and the check share one origin.
+    backend = Backend(args.backend, args.repo, args.branch, args.app_id, args.base_url,
+                      args.api_root, f"{server.origin}/api/v1")
+    done = write_editor(root, args.out, backend)
+    if done:
+        server.server_close()
+        return done
     return serve_editor(server)
 
 

@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from .ids import ID_PATTERN
 from .model import FIVE_WAYS
 from .schema import COURSE, GUIDE, SCHOOL, TEACHER, Field
-from .templating import TEMPLATES
+from .templating import TEMPLATES, strings
 
 DECAP = Path("node_modules") / "decap-cms" / "dist"
 BACKENDS = ("github", "gitlab", "gitea")
@@ -117,6 +117,9 @@ _HINTS = {
                            "blev lavet; et nyt sted skrives i skolens fil.",
     ("course", "themes"): "De fem veje og skolernes egne temaer.",
 }
+# Each collection's folder and file ending, for the page to name the file it just saved.
+FILES = {"courses": ["courses", ".yaml"], "teachers": ["teachers", ".yaml"],
+         "schools": ["schools", ".yaml"], "guides": ["guides", ".md"]}
 _SCHEMA_FILES = {"course": "course", "teacher": "teacher", "school": "school"}
 
 
@@ -129,7 +132,7 @@ class Backend:
     base_url: str | None = None
     api_root: str | None = None
     # The local back end (`catalogue editor --serve`) answers on the page's own origin.
-    local_url: str | None = "/api/v1"
+    local_url: str | None = "http://127.0.0.1:8080/api/v1"
 
 
 def _choices(catalogue_root: Path) -> tuple[list[dict], list[dict]]:
@@ -383,7 +386,8 @@ def write_editor(root: Path, out: Path, backend: Backend) -> int:
              "schools": _order(SCHOOL), "guides": _order(GUIDE)}
     (out / "catalogue-editor.js").write_text(
         env.get_template("catalogue-editor.js.j2").render(
-            order=json.dumps(order, ensure_ascii=False)), encoding="utf-8")
+            order=json.dumps(order, ensure_ascii=False), t=strings(),
+            files=json.dumps(FILES, ensure_ascii=False)), encoding="utf-8")
     (out / "index.html").write_text(
         env.get_template("index.html.j2").render(connect=" ".join(connect_sources(backend))),
         encoding="utf-8")
