@@ -16,36 +16,37 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import REPO, TODAY_DEMO, run, serve
+from conftest import CATALOGUE, REPO, TODAY_DEMO, copy_catalogue, run
 
-DECAP_SERVER = REPO / "node_modules" / "decap-server" / "dist" / "index.js"
 TITLE = "Søvn og glæde i hverdagen"
 # Decap's slug with clean_accents: ø→o and å→a (æ→ae), where generator/ids.make_id writes
 # oe and aa. Both are valid ids; the file is named the way Decap names it.
 SLUG = "sovn-og-glaede-i-hverdagen"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@pytest.fixture(scope="module")
+def editor(tmp_path_factory):
+    """`catalogue editor --serve` on a free port in one copy of the demo, once per module.
 
-
-@contextlib.contextmanager
-def decap_server(cwd: Path, port: int):
-    """decap-server on 127.0.0.1 only, writing into cwd; stopped however the test ends."""
-    env = {**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "LOG_LEVEL": "warn"}
-    process = subprocess.Popen(["node", str(DECAP_SERVER)], cwd=cwd, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    Each test works on its own files of that copy, so their order does not matter."""
+    if shutil.which("node") is None or not (REPO / "node_modules" / "decap-cms").is_dir():
+        pytest.fail("decap-cms is missing: `make test` runs `npm ci`")
+    base = tmp_path_factory.mktemp("editor")
+    demo = copy_catalogue(REPO, base / "demo")
+    (demo / ".git" / "hooks").mkdir(parents=True)
+    process = subprocess.Popen(
+        [str(CATALOGUE), "editor", "--out", str(base / "admin"), "--serve", "--port", "0",
+         "--today", TODAY_DEMO.isoformat()],
+        cwd=demo, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 15
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+        origin = None
+        for line in process.stdout:
+            found = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
+            if line.startswith("Editoren:") and found:
+                origin = found.group(1)
                 break
-            assert process.poll() is None, process.stderr.read().decode()
-            assert time.monotonic() < deadline, "decap-server did not start"
-            time.sleep(0.1)
-        yield
+        assert origin, process.stderr.read()
+        yield origin, demo
     finally:
         process.terminate()
         try:
@@ -53,21 +54,28 @@ def decap_server(cwd: Path, port: int):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        process.stdout.close()
         process.stderr.close()
 
 
-@pytest.fixture
-def editor(demo, tmp_path):
-    """The generated admin page, served, with decap-server on a free port in the demo copy."""
-    if not DECAP_SERVER.is_file() or shutil.which("node") is None:
-        pytest.fail("decap-server is missing: `make test` runs `npm ci`")
-    port = _free_port()
-    admin = tmp_path / "admin"
-    done = run(["editor", "--out", str(admin), "--local-url",
-                f"http://127.0.0.1:{port}/api/v1"], demo)
-    assert done.returncode == 0, done.stderr
-    with decap_server(demo, port), serve(admin) as origin:
-        yield origin, demo
+def _open(browser, origin: str, width: int = 1280, height: int = 1000):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.set_default_timeout(15_000)
+    page.goto(origin + "/")
+    page.get_by_role("button", name="Log ind").click()
+    return page
+
+
+def _publish(page) -> None:
+    page.get_by_role("button", name="Publicer").first.click()
+    page.get_by_text("Publicer nu").click()
+
+
+def _wait_for(condition, what: str, page, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        page.wait_for_timeout(100)
 
 
 def _field(page, label: str):
@@ -92,6 +100,7 @@ def test_a_course_made_in_the_editor_is_checked_and_built_into_a_page(editor, br
     try:
         page.goto(origin + "/")
         page.get_by_role("button", name="Log ind").click()
+        assert page.get_by_role("link", name="Medier").is_hidden()  # nothing that does nothing
         page.goto(origin + "/#/collections/courses/new")
 
         page.get_by_label("Titel", exact=True).fill(TITLE)
@@ -115,12 +124,13 @@ def test_a_course_made_in_the_editor_is_checked_and_built_into_a_page(editor, br
             page.get_by_label("Start", exact=True).nth(index).fill("10:00")
             page.get_by_label("Slut", exact=True).nth(index).fill("12:30")
 
-        page.get_by_role("button", name="Publicer").first.click()
-        page.get_by_text("Publicer nu").click()
+        _publish(page)
         saved = demo / "courses" / f"{SLUG}.yaml"
-        deadline = time.monotonic() + 20
-        while not saved.is_file() and time.monotonic() < deadline:
-            page.wait_for_timeout(200)
+        # The check's answer for the new file, in the form: no errors.
+        page.get_by_role("heading", name="Gemt, og tjekket uden fejl.").wait_for()
+        assert saved.is_file()
+        # Decap moves from "new" to the saved entry by itself; that must not reload the form.
+        assert page.get_by_label("Titel", exact=True).input_value() == TITLE
     finally:
         page.close()
 
@@ -159,20 +169,14 @@ def test_saving_a_school_in_the_editor_keeps_its_venues_and_themes(editor, brows
     origin, demo = editor
     path = demo / "schools" / "recoveryskolen-randers.yaml"
     before = yaml.safe_load(path.read_text(encoding="utf-8"))
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    page.set_default_timeout(15_000)
+    page = _open(browser, origin)
     try:
-        page.goto(origin + "/")
-        page.get_by_role("button", name="Log ind").click()
         page.goto(origin + "/#/collections/schools/entries/recoveryskolen-randers")
         page.get_by_label("Kommune", exact=True).fill("Randers Kommune, Psykiatri")
-        page.get_by_role("button", name="Publicer").first.click()
-        page.get_by_text("Publicer nu").click()
-        deadline = time.monotonic() + 20
+        _publish(page)
         # The demo school already says "Psykiatriens Hus": wait for the new municipality line.
-        while "municipality: Randers Kommune, Psykiatri\n" not in path.read_text(encoding="utf-8"):
-            assert time.monotonic() < deadline, "the school was not saved"
-            page.wait_for_timeout(200)
+        _wait_for(lambda: "municipality: Randers Kommune, Psykiatri\n" in path.read_text(
+            encoding="utf-8"), "the school was not saved", page)
     finally:
         page.close()
 
@@ -182,8 +186,79 @@ def test_saving_a_school_in_the_editor_keeps_its_venues_and_themes(editor, brows
     assert after["municipality"] == "Randers Kommune, Psykiatri"
     assert after["venues"] == before["venues"] and after.get("themes") == before.get("themes")
     assert list(after) == [key for key in before if key in after]
-    checked = run(["check", "--today", TODAY_DEMO.isoformat()], demo)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_moving_between_entries_by_address_after_a_save_shows_and_saves_the_right_file(
+        editor, browser):
+    """Decap's own bug: after a save, an entry reached by its address (bookmark, typed URL,
+    back/forward) showed the previous entry's values, and Publicér wrote them into it."""
+    origin, demo = editor
+    viborg = demo / "schools" / "recoveryskolen-viborg.yaml"
+    aarhus = demo / "schools" / "recoveryskolen-aarhus.yaml"
+    aarhus_before = aarhus.read_bytes()
+    page = _open(browser, origin)
+    try:
+        page.goto(origin + "/#/collections/schools/entries/recoveryskolen-viborg")
+        page.get_by_label("Kommune", exact=True).fill("Viborg Kommune, Sundhed")
+        _publish(page)
+        _wait_for(lambda: "Viborg Kommune, Sundhed" in viborg.read_text(encoding="utf-8"),
+                  "Viborg was not saved", page)
+        page.get_by_role("heading", name="Gemt, og tjekket uden fejl.").wait_for()
+
+        page.goto(origin + "/#/collections/schools/entries/recoveryskolen-aarhus")  # typed
+        page.get_by_label("Navn", exact=True).first.wait_for()
+        assert page.get_by_label("Kommune", exact=True).input_value() == "Aarhus Kommune"
+        page.go_back()
+        _wait_for(lambda: page.get_by_label("Kommune", exact=True).count() == 1
+                  and page.get_by_label("Kommune", exact=True).input_value()
+                  == "Viborg Kommune, Sundhed", "back did not show Viborg", page)
+        page.go_forward()
+        _wait_for(lambda: page.get_by_label("Kommune", exact=True).count() == 1
+                  and page.get_by_label("Kommune", exact=True).input_value()
+                  == "Aarhus Kommune", "forward did not show Aarhus", page)
+        page.get_by_label("Kommune", exact=True).fill("Aarhus Kommune, Psykiatri")
+        _publish(page)
+        _wait_for(lambda: "Aarhus Kommune, Psykiatri" in aarhus.read_text(encoding="utf-8"),
+                  "Aarhus was not saved", page)
+    finally:
+        page.close()
+    assert "Viborg Kommune, Sundhed" in viborg.read_text(encoding="utf-8")
+    assert "Viborg" not in yaml.safe_load(aarhus.read_text(encoding="utf-8"))["municipality"]
+    assert aarhus.read_bytes() != aarhus_before
+    assert yaml.safe_load(aarhus.read_text(encoding="utf-8"))["name"] == \
+        yaml.safe_load(aarhus_before)["name"]
+
+
+def test_a_breaking_save_is_named_in_the_forms_words_and_fixed_there(editor, browser):
+    origin, demo = editor
+    path = demo / "courses" / "bevaegelse-for-hovedet.yaml"
+    page = _open(browser, origin)
+    try:
+        page.goto(origin + "/#/collections/courses/entries/bevaegelse-for-hovedet")
+        _choose(page, "Status", "Aflyst")
+        _publish(page)
+        alert = page.get_by_role("alert").filter(has_text="fejl")
+        alert.wait_for()
+        text = alert.inner_text()
+        # The form's words: the field's path and label, the status as the dropdown shows it.
+        assert "Hold 1 › Begrundelse for status" in text, text
+        assert "«Aflyst»" in text and "«Begrundelse for status»" in text, text
+        assert "status_note" not in text and "cancelled" not in text, text
+        page.get_by_role("button", name="Gå til feltet «Begrundelse for status»").click()
+        focused = page.evaluate("document.activeElement.id")
+        reason = page.locator(f"[id='{focused}']")
+        assert reason.get_attribute("aria-invalid") == "true"
+        reason.fill("Underviseren er syg. Vi ringer til alle tilmeldte.")
+        _publish(page)
+        page.get_by_role("heading", name="Gemt, og tjekket uden fejl.").wait_for()
+    finally:
+        page.close()
+    offering = yaml.safe_load(path.read_text(encoding="utf-8"))["offerings"][0]
+    assert offering["status"] == "cancelled"
+    assert offering["status_note"].startswith("Underviseren er syg")
+    checked = run(["check", "--today", TODAY_DEMO.isoformat(), "courses/bevaegelse-for-hovedet.yaml"],
+                  demo)
+    assert checked.returncode == 0, checked.stdout
 
 
 def test_the_editor_config_offers_exactly_the_schemas_fields(demo, tmp_path):
