@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
+import json
 import re
 import os
 import shutil
@@ -292,3 +294,132 @@ def test_the_editor_config_offers_exactly_the_schemas_fields(demo, tmp_path):
     scripts = [s["src"] for s in BeautifulSoup(html, "html.parser").find_all("script")]
     assert scripts == ["catalogue-editor.js", "decap-cms.js"]
     assert (tmp_path / "admin" / "decap-cms.js").stat().st_size > 1_000_000
+
+
+def _post(origin: str, path: str, body: object, headers: dict | None = None,
+          host: str | None = None) -> tuple[int, dict]:
+    """A raw request, with whatever Host and Origin a hostile page or rebound name would send."""
+    parts = urlsplit(origin)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        sent = {"Host": host or parts.netloc, "Origin": origin,
+                "Content-Type": "application/json", **(headers or {})}
+        sent = {name: value for name, value in sent.items() if value is not None}
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        connection.request("POST", path, body=data, headers=sent)
+        response = connection.getresponse()
+        payload = response.read()
+        return response.status, dict(response.getheaders()) | {
+            "_json": json.loads(payload) if payload.startswith((b"{", b"[")) else None}
+    finally:
+        connection.close()
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not p.is_symlink() and "site" not in p.relative_to(root).parts
+            and ".cache" not in p.relative_to(root).parts}
+
+
+def _save(path: str, raw: str = "evil: true\n") -> dict:
+    return {"action": "persistEntry", "params": {
+        "branch": "main", "dataFiles": [{"slug": "x", "path": path, "raw": raw}], "assets": [],
+        "options": {"commitMessage": "x", "useWorkflow": False, "status": ""}}}
+
+
+def test_the_back_end_refuses_every_hostile_request_and_leaves_the_files(editor):
+    origin, demo = editor
+    port = urlsplit(origin).port
+    (demo / "courses" / "link.yaml").symlink_to(demo / "Makefile")
+    (demo / "guides" / "hook.md").symlink_to(demo / ".git" / "hooks" / "pre-commit")
+    outside = demo.parent / "outside.yaml"
+    outside.write_text("mine: true\n", encoding="utf-8")
+    before = _tree(demo)
+    course = "courses/bevaegelse-for-hovedet.yaml"
+    good = _save(course, (demo / course).read_text(encoding="utf-8"))
+    probes = {
+        # DNS rebinding: a foreign name that resolves to 127.0.0.1 reaches the port.
+        "rebound Host": dict(body=good, host=f"evil.example:{port}",
+                             headers={"Origin": f"http://evil.example:{port}"}),
+        "Host of another port": dict(body=good, host="127.0.0.1:8000"),
+        "the preview's origin": dict(body=good, headers={"Origin": "http://127.0.0.1:8000"}),
+        "localhost on another port": dict(body=good,
+                                          headers={"Origin": f"http://localhost:{port + 1}"}),
+        "a foreign site": dict(body=good, headers={"Origin": "https://evil.example"}),
+        "null origin (sandboxed frame)": dict(body=good, headers={"Origin": "null"}),
+        "no Origin": dict(body=good, headers={"Origin": None}),
+        "cross-site fetch metadata": dict(body=good, headers={"Sec-Fetch-Site": "cross-site"}),
+        "a form post (no preflight)": dict(body=json.dumps(good).encode(),
+                                           headers={"Content-Type": "text/plain"}),
+        "Makefile": dict(body=_save("Makefile")),
+        "generator/x.py": dict(body=_save("generator/x.py")),
+        "generator/cli.py": dict(body=_save("generator/cli.py")),
+        ".git/hooks/pre-commit": dict(body=_save(".git/hooks/pre-commit", "#!/bin/sh\nid\n")),
+        "traversal": dict(body=_save("courses/../Makefile")),
+        "traversal out of the root": dict(body=_save("../outside.yaml")),
+        "absolute path": dict(body=_save(str(outside))),
+        "subfolder": dict(body=_save("courses/sub/x.yaml")),
+        "dot file": dict(body=_save("courses/.x.yaml")),
+        "wrong ending": dict(body=_save("courses/x.py")),
+        "backslash": dict(body=_save("courses\\..\\Makefile")),
+        "symlinked file": dict(body=_save("courses/link.yaml")),
+        "symlink to a hook": dict(body=_save("guides/hook.md")),
+        "the brand files": dict(body=_save("sites/randers/brand.yaml")),
+        "rename into the Makefile": dict(body={**good, "params": {**good["params"], "dataFiles": [
+            {"slug": "x", "path": course, "raw": "x: 1\n", "newPath": "Makefile"}]}}),
+        "an upload": dict(body={**good, "params": {**good["params"], "assets": [
+            {"path": "teachers/x.sh", "content": "aWQK", "encoding": "base64"}]}}),
+        "persistMedia": dict(body={"action": "persistMedia", "params": {
+            "branch": "main", "asset": {"path": ".git/hooks/pre-commit", "content": "aWQK",
+                                        "encoding": "base64"}, "options": {"commitMessage": "x"}}}),
+        "deleteFile": dict(body={"action": "deleteFile", "params": {
+            "branch": "main", "path": course, "options": {"commitMessage": "x"}}}),
+        "deleteFiles": dict(body={"action": "deleteFiles", "params": {
+            "branch": "main", "paths": ["Makefile"], "options": {"commitMessage": "x"}}}),
+        "reading the Makefile": dict(body={"action": "getEntry", "params": {
+            "branch": "main", "path": "Makefile"}}),
+        "listing .git": dict(body={"action": "entriesByFolder", "params": {
+            "branch": "main", "folder": ".git/hooks", "extension": "", "depth": 1}}),
+    }
+    refused = {}
+    for name, probe in probes.items():
+        status, answer = _post(origin, "/api/v1", probe["body"], probe.get("headers"),
+                               probe.get("host"))
+        assert "Access-Control-Allow-Origin" not in answer, name
+        data = answer["_json"]
+        # A read outside the source folders gives nothing, as a missing file does.
+        refused[name] = status >= 400 or (isinstance(data, dict) and data.get("data") is None
+                                          and "getEntry" in json.dumps(probe["body"]))
+    assert [name for name, ok in refused.items() if not ok] == []
+    assert _tree(demo) == before
+    assert outside.read_text(encoding="utf-8") == "mine: true\n"
+    assert not (demo / "generator" / "x.py").exists()
+    assert not (demo / ".git" / "hooks" / "pre-commit").exists()
+
+    # A CORS preflight from the preview gets no permission; a page from a rebound name nothing.
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("OPTIONS", "/api/v1", headers={
+        "Origin": "http://127.0.0.1:8000", "Access-Control-Request-Method": "POST"})
+    preflight = connection.getresponse()
+    preflight.read()
+    assert preflight.status == 403 and preflight.getheader("Access-Control-Allow-Origin") is None
+    connection.request("GET", "/", headers={"Host": f"rebind.example:{port}"})
+    page = connection.getresponse()
+    assert page.status == 421 and b"decap" not in page.read()
+    connection.close()
+
+    # The same save from the editor's own origin is carried out.
+    status, _ = _post(origin, "/api/v1", good)
+    assert status == 200 and _tree(demo) == before  # same bytes back
+
+
+def test_source_path_refuses_a_source_folder_that_is_a_link(tmp_path):
+    from generator.editor_server import Refused, source_path
+
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "courses").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    with pytest.raises(Refused):
+        source_path(tmp_path, "courses/x.yaml", for_writing=True)
+    (tmp_path / "teachers").mkdir()
+    assert source_path(tmp_path, "teachers/anne-s.yaml", for_writing=True) == \
+        tmp_path / "teachers" / "anne-s.yaml"
