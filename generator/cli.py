@@ -257,7 +257,7 @@ def cmd_editor(args) -> int:
     if not args.serve:
         backend = Backend(args.backend, args.repo, args.branch, args.app_id, args.base_url,
                           args.api_root, None if args.no_local else args.local_url)
-        return write_editor(root, args.out, backend)
+        return write_editor(root, args.out, backend, _today(args))
     from .editor_check import check_saved
     from .editor_server import EditorBackend, EditorServer, serve_editor
 
@@ -272,7 +272,7 @@ def cmd_editor(args) -> int:
     # The page, its proxy API and the check share one origin.
     backend = Backend(args.backend, args.repo, args.branch, args.app_id, args.base_url,
                       args.api_root, f"{server.origin}/api/v1")
-    done = write_editor(root, args.out, backend)
+    done = write_editor(root, args.out, backend, today)
     if done:
         server.server_close()
         return done
