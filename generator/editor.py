@@ -169,6 +169,8 @@ _HINTS = {
                               "Gentagelse, når datoerne ikke følger et fast mønster.",
     ("offering", "recurrence"): "Et hold, der gentager sig, fx hver tirsdag eller første mandag "
                                 "i måneden. Brug den i stedet for undervisningsgange.",
+    ("quota", "group"): "Gruppen, fx borgere eller medarbejdere.",
+    ("quota", "places"): "Omtrent hvor mange pladser gruppen har.",
     ("session", "start"): "Klokkeslæt, fx 10.00 eller 10:00.",
     ("session", "end"): "Klokkeslæt, fx 13.00 eller 13:00.",
     ("session", "end_date"): "Kun ved ophold over flere dage: afrejsedagen. Slut er så "
@@ -450,7 +452,10 @@ def decap_config(catalogue_root: Path, backend: Backend, today: dt.date | None =
     config = {
         "backend": back,
         "locale": "da",
-        "publish_mode": "simple",
+        # Hosted, a save is a branch and a pull (merge) request that CI checks; only
+        # "Publicér" in the editor's Workflow merges it. The local back end offers only
+        # "simple", and Decap switches to that by itself: a save there writes the file.
+        "publish_mode": "editorial_workflow",
         "media_folder": "teachers",
         "public_folder": "",
         "slug": SLUG,
@@ -476,7 +481,7 @@ def decap_config(catalogue_root: Path, backend: Backend, today: dt.date | None =
              "summary": "{{title}}",
              "fields": _fields(GUIDE, options) + [
                  {"name": "body", "label": "Tekst", "widget": "markdown",
-                  "hint": "Selve materialet (Markdown)."}]},
+                  "hint": "Selve materialet. Brug gerne overskrifter, lister og links."}]},
         ],
     }
     if backend.local_url:

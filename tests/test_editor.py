@@ -430,3 +430,59 @@ def test_source_path_refuses_a_source_folder_that_is_a_link(tmp_path):
     (tmp_path / "teachers").mkdir()
     assert source_path(tmp_path, "teachers/anne-s.yaml", for_writing=True) == \
         tmp_path / "teachers" / "anne-s.yaml"
+
+
+def _all_fields(fields):
+    for field in fields:
+        yield field
+        yield from _all_fields(field.get("fields", []))
+        if "field" in field:
+            yield from _all_fields([field["field"]])
+
+
+def test_the_form_speaks_like_the_guide_and_accepts_what_check_accepts(demo, tmp_path):
+    from generator.schema import COURSE, GUIDE, SCHOOL, TEACHER
+
+    keys = set()
+    values = set()
+    for spec in (COURSE, TEACHER, SCHOOL, GUIDE):
+        stack = [spec]
+        while stack:
+            node = stack.pop()
+            keys.add(node.name)
+            values.update(node.choices)
+            stack.extend(node.fields)
+            if node.item is not None:
+                stack.append(node.item)
+                values.update(node.item.choices)
+    done = run(["editor", "--out", str(tmp_path / "admin"), "--today", TODAY_DEMO.isoformat()],
+               demo)
+    assert done.returncode == 0, done.stderr
+    config = yaml.safe_load((tmp_path / "admin" / "config.yml").read_text(encoding="utf-8"))
+    speaks_yaml = []
+    for collection in config["collections"]:
+        for field in _all_fields(collection["fields"]):
+            words = " ".join(str(field.get(k, "")) for k in ("label", "hint"))
+            words += " " + " ".join(str(o.get("label", o)) if isinstance(o, dict) else str(o)
+                                    for o in field.get("options", []))
+            quoted = set(re.findall(r"'([a-z][a-z_-]*)'", words))
+            if (quoted & (keys | values) or re.search(r"\b(true|false)\b|\w = |\(id\)|\bId\b|"
+                                                      r"ÅÅÅÅ|Markdown|UTC", words)):
+                speaks_yaml.append((collection["name"], field["name"], words))
+            if field.get("widget") == "datetime":
+                assert field["picker_utc"] is False and field["time_format"] is False
+            if field["name"] in ("start", "end") and field.get("pattern"):
+                pattern = re.compile(field["pattern"][0])
+                assert all(pattern.match(t) for t in ("13.00", "13:00", "9.30", "09:30"))
+                assert not any(pattern.match(t) for t in ("24:00", "13", "13.5", "kl. 13"))
+    assert speaks_yaml == []
+
+    courses = {c["name"]: c for c in config["collections"]}["courses"]
+    offerings = next(f for f in courses["fields"] if f["name"] == "offerings")
+    names = [f["name"] for f in offerings["fields"]]
+    assert names.index("recurrence") < names.index("sessions")
+    teachers = next(f for f in courses["fields"] if f["name"] == "teachers")
+    labels = {o["value"]: o["label"] for o in teachers["options"]}
+    assert labels["anne-s"] == "Anne Sørensen – Peer (egen erfaring) – navnet må vises"
+    unnamed = [label for label in labels.values() if label.endswith("kun rollen vises")]
+    assert unnamed, labels  # the demo has teachers without consent
