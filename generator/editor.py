@@ -552,6 +552,7 @@ def write_editor(root: Path, out: Path, backend: Backend, today: dt.date | None 
         env.get_template("catalogue-editor.js.j2").render(
             order=json.dumps(order, ensure_ascii=False), t=strings(),
             files=json.dumps(FILES, ensure_ascii=False)), encoding="utf-8")
+    shutil.copyfile(TEMPLATES / "editor" / "catalogue-editor.css", out / "catalogue-editor.css")
     (out / "index.html").write_text(
         env.get_template("index.html.j2").render(connect=" ".join(connect_sources(backend))),
         encoding="utf-8")
