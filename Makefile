@@ -23,21 +23,18 @@ check: $(STAMP)
 test: $(STAMP) $(NODE) chromium
 	$(BIN)/python -m pytest -q -n 2 --dist loadscope
 
-# The browser editor on one's own machine: Decap CMS at http://127.0.0.1:8080/, its local back
-# end (decap-server, which writes straight into this folder) on 127.0.0.1:8081, and the site at
-# http://127.0.0.1:8000/, which rebuilds when a file is saved. Ctrl+C stops all three.
+# The browser editor on one's own machine: Decap CMS and its local back end on one origin,
+# http://127.0.0.1:8080/ (generator/editor_server.py: only that origin, only the source folders),
+# and the site at http://127.0.0.1:8000/, which rebuilds when a file is saved. Ctrl+C stops both.
 EDITOR_DIR := .cache/editor
 editor: $(STAMP) $(NODE)
-	$(BIN)/catalogue editor --out $(EDITOR_DIR)
 	@echo "Editoren: http://127.0.0.1:8080/   Siden: http://127.0.0.1:8000/   Stop: Ctrl+C"
-	@trap 'kill $$proxy $$admin 2>/dev/null' EXIT INT TERM; \
-	  PORT=8081 BIND_HOST=127.0.0.1 node node_modules/decap-server/dist/index.js & proxy=$$!; \
-	  $(BIN)/python -m http.server 8080 --bind 127.0.0.1 --directory $(EDITOR_DIR) \
-	    >/dev/null 2>&1 & admin=$$!; \
+	@trap 'kill $$admin 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/catalogue editor --out $(EDITOR_DIR) --serve --port 8080 & admin=$$!; \
 	  $(BIN)/catalogue serve
 
-# axe-core and the Nu Html Checker (vnu-jar, run with the machine's Java), and Decap CMS with
-# its local back end for `make editor` and tests/test_editor.py, pinned in package-lock.json.
+# axe-core and the Nu Html Checker (vnu-jar, run with the machine's Java), and Decap CMS for
+# `make editor` and tests/test_editor.py, pinned in package-lock.json.
 $(NODE): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $(NODE)

@@ -131,10 +131,16 @@ def make_parser() -> argparse.ArgumentParser:
     editor.add_argument("--app-id", help="OAuth-applikationens id (GitLab og Gitea: PKCE)")
     editor.add_argument("--base-url", help="adressen på jeres egen GitLab/Gitea, https://...")
     editor.add_argument("--api-root", help="API-adressen, hvis den ikke er standard")
-    editor.add_argument("--local-url", default="http://127.0.0.1:8081/api/v1",
-                        help="decap-server på egen maskine (standard: %(default)s)")
+    editor.add_argument("--local-url", default="http://127.0.0.1:8080/api/v1",
+                        help="lokal backend (standard: %(default)s, editorens egen adresse "
+                             "med --serve)")
     editor.add_argument("--no-local", action="store_true",
                         help="ingen lokal backend (til en editor, der lægges på nettet)")
+    editor.add_argument("--serve", action="store_true",
+                        help="vis editoren på http://127.0.0.1:PORT/ og gem i kataloget (make editor)")
+    editor.add_argument("--port", type=int, default=8080,
+                        help="port til --serve (standard: %(default)s; 0 = en ledig port)")
+    _today_arg(editor)
 
     diff = commands.add_parser("diff", help="vis, hvad der ændrer sig for borgerne mellem to "
                                             "versioner af kataloget")
@@ -268,15 +274,36 @@ def cmd_editor(args) -> int:
     from .editor import Backend, write_editor
     from .publish import UnsafeOutput, check_writes, editor_ours, refuse
 
+    root = find_root(Path.cwd())
     try:  # what it writes: config.yml, index.html, catalogue-editor.js and Decap's bundle
-        check_writes(find_root(Path.cwd()), args.out,
+        check_writes(root, args.out,
                      ["config.yml", "index.html", "catalogue-editor.js", "decap-cms.js"],
                      editor_ours)
     except UnsafeOutput as error:
         return refuse(error)
+    if not args.serve:
+        backend = Backend(args.backend, args.repo, args.branch, args.app_id, args.base_url,
+                          args.api_root, None if args.no_local else args.local_url)
+        return write_editor(root, args.out, backend, _today(args))
+    from .editor_check import check_saved
+    from .editor_server import EditorBackend, EditorServer, serve_editor
+
+    today = _today(args)
+    try:
+        server = EditorServer(args.out.resolve(), EditorBackend(
+            root, lambda relative: check_saved(root, relative, today)), args.port)
+    except OSError as error:
+        print(f"catalogue: kan ikke lytte på 127.0.0.1:{args.port} ({error.strerror}).",
+              file=sys.stderr)
+        return 2
+    # The page, its proxy API and the check share one origin.
     backend = Backend(args.backend, args.repo, args.branch, args.app_id, args.base_url,
-                      args.api_root, None if args.no_local else args.local_url)
-    return write_editor(find_root(Path.cwd()), args.out, backend)
+                      args.api_root, f"{server.origin}/api/v1")
+    done = write_editor(root, args.out, backend, today)
+    if done:
+        server.server_close()
+        return done
+    return serve_editor(server)
 
 
 def cmd_export(args) -> int:

@@ -8,7 +8,9 @@ origin. The collections' fields come from schema.py, so the form cannot offer a 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -18,11 +20,12 @@ from urllib.parse import urlsplit
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from .dates import resolve_today
 from .ids import ID_PATTERN
 from .model import FIVE_WAYS
 from .schema import (COURSE, FIRST_YEAR, GUIDE, LAST_YEAR, MAX_LENGTH, MAX_LINE, SCHOOL, TEACHER,
                      Field, json_schema_date)
-from .templating import TEMPLATES
+from .templating import TEMPLATES, strings
 
 DECAP = Path("node_modules") / "decap-cms" / "dist"
 BACKENDS = ("github", "gitlab", "gitea")
@@ -33,10 +36,11 @@ API_ROOTS = {"github": "https://api.github.com", "gitlab": "https://gitlab.com/a
 BASE_URLS = {"github": "https://github.com", "gitlab": "https://gitlab.com",
              "gitea": "https://gitea.com"}
 
-_TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
+# What `catalogue check` accepts (schema._TIME): 13.00, 13:00, 9.30.
+_TIME_PATTERN = r"^\s*([01]?\d|2[0-3])[.:][0-5]\d\s*$"
 _PATTERNS = {
     "id": [ID_PATTERN, "Kun små bogstaver a-z, tal og bindestreg, fx 'center-for-mestring'."],
-    "time": [_TIME_PATTERN, "Skriv klokkeslættet som TT:MM, fx 10:00."],
+    "time": [_TIME_PATTERN, "Skriv et klokkeslæt, fx 10.00 eller 10:00."],
     "email": [r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "Skriv en e-mailadresse, fx kontor@skolen.dk."],
     "url": [r"^https?://\S+$", "Skriv et link, der starter med https://."],
     "phone": [r"^\+?[0-9][0-9 ()-]{6,}[0-9]$", "Skriv et telefonnummer, fx 86 12 34 56."],
@@ -49,7 +53,7 @@ _PATTERNS = {
                  f"Højst {MAX_LENGTH['markdown']:,} tegn.".replace(",", ".")],
 }
 # Optional groups shown unfolded; the others (a recurrence, a cost, ...) start folded away.
-_OPEN = {"registration", "consent"}
+_OPEN = {"registration", "consent", "recurrence"}
 # Text fields that hold a sentence or more get a bigger box.
 _LONG = {"summary", "accessibility", "directions", "provider_note", "status_note", "note",
          "description", "address", "led_by_reason", "online_note", "covers", "how"}
@@ -68,8 +72,8 @@ _CHOICE_LABELS = {"status": _STATUS_LABELS,
                                 "monthly": "Én gang om måneden"},
                   "groups": {"patients": "patienter", "relatives": "pårørende",
                              "staff": "medarbejdere", "students": "studerende"},
-                  "roles": {"peer": "peer (erfaringskompetence)", "relative": "relative (pårørende)",
-                            "professional": "professional (fagprofessionel)"}}
+                  "roles": {"peer": "Peer (egen erfaring)", "relative": "Pårørende",
+                            "professional": "Fagprofessionel"}}
 _LABELS = {"title": "Titel", "summary": "Kort beskrivelse", "description": "Beskrivelse",
            "outcomes": "Det får du med dig", "themes": "Temaer", "formats": "Arbejdsform",
            "audience": "Målgruppe", "school": "Skole", "teachers": "Undervisere",
@@ -109,21 +113,115 @@ CONSENT_HINT = (
     "særligt (GDPR artikel 9). Derfor vises navn, tekst og foto kun med et samtykke med dato, og "
     "foto kræver sit eget. Gem selve erklæringen der, hvor skolen gemmer den slags; her står "
     "kun datoen. Uden samtykke vises kun rollen.")
+# The form's hints, in the guide's plain Danish: no YAML keys, values or ids. A field that is
+# not here gets its schema doc with quoted keys turned into the form's labels (see _hint); a
+# test fails on a hint that still speaks YAML. Keyed by (the struct that holds it, field).
 _HINTS = {
-    ("teacher", "roles"): "peer = erfaringskompetence, relative = pårørende, professional = "
-                          "fagprofessionel. Rollen er en helbredsoplysning: se Samtykke nedenfor.",
+    ("course", "title"): "Kursets navn, som det står på siden.",
+    ("course", "summary"): "En til to sætninger. De står på kortet i oversigten, i søgningen og "
+                           "i det trykte katalog.",
+    ("course", "description"): "Hvad der sker på kurset. Brug gerne fed skrift, lister og links.",
+    ("course", "outcomes"): "Det, kursisterne får med sig. Ét punkt pr. linje.",
+    ("course", "themes"): "De fem veje og skolernes egne temaer.",
+    ("course", "formats"): "Hvordan I arbejder på kurset.",
+    ("course", "audience"): "Hvem kurset er for.",
+    ("course", "school"): "Skolen, der udbyder kurset. Stederne under Hold er denne skoles steder.",
+    ("course", "teachers"): "Kursets faste undervisere. Listen viser hver undervisers rolle, og "
+                            "om navnet må vises. Et hold kan have sine egne.",
+    ("course", "guides"): "Materialer, der hører til kurset.",
+    ("course", "certificate"): "Slå til, hvis kursisterne får et kursusbevis.",
+    ("course", "led_by"): "Som standard er kurset samskabt: en underviser med egen erfaring og "
+                          "en fagprofessionel sammen. Vælg noget andet kun, hvis skolen tillader "
+                          "det.",
+    ("course", "led_by_reason"): "Skal udfyldes, når kurset ikke er samskabt. Står på siden.",
+    ("course", "eligibility"): "Udfyld kun, hvis kurset ikke er åbent for alle.",
+    ("eligibility", "residence"): "Kommune eller region, fx Region Sjælland.",
+    ("eligibility", "groups"): "Fx pårørende eller medarbejdere. Skriv hvor i feltet nedenunder.",
+    ("eligibility", "of"): "Hvor gruppen hører til, fx regionens psykiatri.",
+    ("course", "language"): "Kun hvis kurset ikke er på dansk: sprogkoden, fx en for engelsk "
+                            "eller ur for urdu.",
+    ("course", "cost"): "Udfyld kun, hvis kurset koster noget. Ellers står der gratis.",
+    ("cost", "price"): "Pris i kroner. Skriv 0, hvis det er gratis, men der følger noget med.",
+    ("cost", "covers"): "Hvad prisen dækker, fx ophold og forplejning i fire nætter.",
+    ("course", "registration"): "Tilmelding til alle kursets hold. Et hold kan have sin egen.",
+    ("registration", "required"): "Slå fra, hvis man bare kan møde op (drop-in).",
+    ("registration", "email"): "E-mail, man tilmelder sig på.",
+    ("registration", "url"): "Link til tilmelding. Det starter med https://.",
+    ("registration", "phone"): "Telefonnummer til tilmelding.",
+    ("registration", "opens"): "Dagen, tilmeldingen åbner.",
+    ("registration", "deadline"): "Sidste dag for tilmelding. Senest dagen for første gang.",
+    ("registration", "note"): "Kort besked om tilmelding, fx Ring gerne, hvis du er i tvivl.",
+    ("course", "offerings"): "Holdene. Hvert hold har enten en gentagelse (fx hver tirsdag) "
+                             "eller en liste af undervisningsgange.",
+    ("offering", "key"): "Kan udelades: så bruges første dato.",
+    ("offering", "venue"): "Et af den valgte skoles steder. Et nyt sted skrives i skolens fil; "
+                           "start så editoren igen.",
+    ("offering", "attendance"): "Fremmøde er standard. Vælg online eller hybrid, hvis man kan "
+                                "deltage hjemmefra.",
+    ("offering", "online_url"): "Et offentligt link til at deltage online, hvis der er et.",
+    ("offering", "online_note"): "Sådan får man linket, fx Linket sendes, når du har meldt dig "
+                                 "til.",
+    ("offering", "capacity"): "Antal pladser på holdet.",
+    ("offering", "places_left"): "Ledige pladser lige nu. Skriv datoen i feltet nedenunder.",
+    ("offering", "places_updated"): "Dagen, du sidst talte de ledige pladser.",
+    ("offering", "status"): "Vælg Aflyst eller Udsat, og skriv hvorfor i feltet nedenunder.",
+    ("offering", "status_note"): "Skal udfyldes, når holdet er aflyst eller udsat: hvorfor, og "
+                                 "hvad kursisterne kan gøre.",
+    ("offering", "teachers"): "Kun hvis holdet har andre undervisere end kurset.",
+    ("offering", "led_by"): "Kun hvis netop dette hold ledes anderledes end kurset.",
+    ("offering", "led_by_reason"): "Skal udfyldes, når holdet ikke er samskabt.",
+    ("offering", "registration"): "Kun hvis tilmeldingen til dette hold er anderledes end "
+                                  "kursets.",
+    ("offering", "sessions"): "Datoerne én for én, i rækkefølge. Brug den i stedet for "
+                              "Gentagelse, når datoerne ikke følger et fast mønster.",
+    ("offering", "recurrence"): "Et hold, der gentager sig, fx hver tirsdag eller første mandag "
+                                "i måneden. Brug den i stedet for undervisningsgange.",
+    ("quota", "group"): "Gruppen, fx borgere eller medarbejdere.",
+    ("quota", "places"): "Omtrent hvor mange pladser gruppen har.",
+    ("session", "start"): "Klokkeslæt, fx 10.00 eller 10:00.",
+    ("session", "end"): "Klokkeslæt, fx 13.00 eller 13:00.",
+    ("session", "end_date"): "Kun ved ophold over flere dage: afrejsedagen. Slut er så "
+                             "klokkeslættet den dag.",
+    ("recurrence", "frequency"): "Hver uge (eller hver anden, tredje ...) eller én gang om "
+                                 "måneden.",
+    ("recurrence", "interval"): "Skriv 2 for hver anden uge eller måned. Tomt betyder hver.",
+    ("recurrence", "position"): "Kun ved én gang om måneden: fx første eller sidste mandag.",
+    ("recurrence", "start"): "Klokkeslæt, fx 13.00 eller 13:00.",
+    ("recurrence", "end"): "Klokkeslæt, fx 15.00 eller 15:00.",
+    ("recurrence", "from"): "Første dag, holdet kan mødes.",
+    ("recurrence", "until"): "Sidste dag. Tom, hvis holdet fortsætter.",
+    ("teacher", "name"): "Fulde navn. Vises kun med samtykke.",
+    ("teacher", "roles"): "Peer: egen erfaring med psykisk sygdom. Pårørende: erfaring som "
+                          "pårørende. Fagprofessionel: uddannelse i faget. Rollen er en "
+                          "helbredsoplysning: se Samtykke nedenfor.",
+    ("teacher", "title"): "Fx Peer-underviser eller Sygeplejerske.",
     ("teacher", "bio"): "Kort præsentation. Vises kun med samtykke. Skriv aldrig om sygdom, "
                         "diagnoser, medicin eller indlæggelser.",
+    ("teacher", "photo"): "Filnavnet på et foto, der ligger ved siden af underviserens fil "
+                          "(jpg, png eller webp). Fotoet lægges dertil af den, der passer "
+                          "kataloget.",
     ("consent", "profile"): "Dato for samtykke til at vise navn og tekst. Udfyld den først, når "
                             "underviseren har skrevet under.",
     ("consent", "photo"): "Dato for et særskilt samtykke til foto. Fotoet vises kun, når der "
                           "også er samtykke til navn og tekst.",
     ("consent", "withdrawn"): "Dato, samtykket blev trukket tilbage. Fra den dag vises kun "
                               "rollen. Slet ikke de andre datoer.",
-    ("offering", "venue"): "Stedet på skolen. Listen er stederne i skolefilerne, da editoren "
-                           "blev lavet; et nyt sted skrives i skolens fil.",
-    ("course", "themes"): "De fem veje og skolernes egne temaer.",
+    ("school", "about"): "Om skolen. Brug gerne fed skrift, lister og links.",
+    ("school", "co_production_required"): "Slå kun fra for fx en ekstern udbyder. Siden "
+                                          "fortæller så, at kurserne ikke er samskabt.",
+    ("school", "led_by_allowed"): "Andre måder end samskabt, som skolens kurser må ledes på.",
+    ("enrol_first", "how"): "Sådan bliver man optaget, fx Udfyld optagelsesskemaet.",
+    ("school", "first_time"): "Hvad man kan vente sig første gang: hvor man skal gå hen, at "
+                              "man ikke behøver sige noget, og at der er kaffe.",
+    ("guide", "themes"): "Temaer, materialet hører til.",
+    ("guide", "version"): "Dagen for denne udgave.",
+    ("guide", "license"): "Fx CC BY 4.0.",
+    ("guide", "formats"): "Papirformater til udskrift: A4 og/eller A5-hæfte.",
 }
+
+# Each collection's folder and file ending, for the page to name the file it just saved.
+FILES = {"courses": ["courses", ".yaml"], "teachers": ["teachers", ".yaml"],
+         "schools": ["schools", ".yaml"], "guides": ["guides", ".md"]}
 _SCHEMA_FILES = {"course": "course", "teacher": "teacher", "school": "school"}
 
 
@@ -135,32 +233,93 @@ class Backend:
     app_id: str | None = None
     base_url: str | None = None
     api_root: str | None = None
-    local_url: str | None = "http://127.0.0.1:8081/api/v1"
+    # The local back end (`catalogue editor --serve`) answers on the page's own origin.
+    local_url: str | None = "http://127.0.0.1:8080/api/v1"
 
 
-def _choices(catalogue_root: Path) -> tuple[list[dict], list[dict]]:
-    """Theme and venue options from the school files as they are now."""
+def _choices(catalogue_root: Path, today: dt.date) -> tuple[list[dict], list[dict], list[dict]]:
+    """Theme, venue and teacher options from the files as they are when the editor is made."""
     themes = [{"label": t.name, "value": t.id} for t in FIVE_WAYS]
     venues = []
-    for path in sorted((catalogue_root / "schools").glob("*.yaml")):
+    for path, data in _sources(catalogue_root, "schools"):
+        school = str(data.get("name") or path.stem)
+        for key, venue in (data.get("venues") or {}).items():
+            name = venue.get("name", key) if isinstance(venue, dict) else key
+            # The school's id, so the form can offer only the chosen school's venues.
+            venues.append({"label": str(name), "value": str(key), "school": path.stem,
+                           "school_name": school})
+        for key, theme in (data.get("themes") or {}).items():
+            name = theme.get("name", key) if isinstance(theme, dict) else key
+            themes.append({"label": f"{name} ({school})", "value": str(key)})
+    teachers = []
+    for path, data in _sources(catalogue_root, "teachers"):
+        teachers.append({"label": _teacher_label(path.stem, data, today), "value": path.stem})
+    return themes, venues, teachers
+
+
+def _sources(catalogue_root: Path, folder: str):
+    for path in sorted((catalogue_root / folder).glob("*.yaml")):
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError):
             continue  # `catalogue check` reports it; the editor still opens
-        if not isinstance(data, dict):
-            continue
-        school = str(data.get("name") or path.stem)
-        for key, venue in (data.get("venues") or {}).items():
-            name = venue.get("name", key) if isinstance(venue, dict) else key
-            venues.append({"label": f"{name} ({school})", "value": str(key)})
-        for key, theme in (data.get("themes") or {}).items():
-            name = theme.get("name", key) if isinstance(theme, dict) else key
-            themes.append({"label": f"{name} ({school})", "value": str(key)})
-    return themes, venues
+        if isinstance(data, dict):
+            yield path, data
+
+
+def _date(value) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _teacher_label(key: str, data: dict, today: dt.date) -> str:
+    """"Anne Sørensen – Peer – navnet må vises": the co-production rules need the role, and
+    the coordinator must know whether the site may name the teacher."""
+    roles = data.get("roles") if isinstance(data.get("roles"), list) else []
+    names = _CHOICE_LABELS["roles"]
+    role = " og ".join(names.get(str(r), str(r)) for r in roles) or "ingen rolle"
+    consent = data.get("consent") if isinstance(data.get("consent"), dict) else {}
+    profile, withdrawn = _date(consent.get("profile")), _date(consent.get("withdrawn"))
+    named = profile is not None and profile <= today and not (withdrawn and withdrawn <= today)
+    shown = ("navnet må vises" if named else "uden samtykke: kun rollen vises")
+    return f"{data.get('name') or key} – {role} – {shown}"
+
+
+def _form_order(fields) -> list[Field]:
+    """The form's order: a weekly group's rhythm (Gentagelse) before its list of dates, so it
+    is seen first; the file keeps the schema's order (catalogue-editor.js tidies it)."""
+    fields = list(fields)
+    names = [f.name for f in fields]
+    if "recurrence" in names and "sessions" in names:
+        recurrence = fields.pop(names.index("recurrence"))
+        fields.insert([f.name for f in fields].index("sessions"), recurrence)
+    return fields
 
 
 def _hint(owner: str, spec: Field) -> str:
-    return _HINTS.get((owner, spec.name), spec.doc)
+    if (owner, spec.name) in _HINTS:
+        return _HINTS[(owner, spec.name)]
+    return _plain(spec.doc)
+
+
+def _plain(text: str) -> str:
+    """A schema doc in the form's words: 'status_note' becomes «Begrundelse for status»."""
+    text = text.replace(" (Markdown)", "").replace(" (ÅÅÅÅ-MM-DD)", "").replace(" (id)", "")
+
+    def swap(match: re.Match) -> str:
+        word = match.group(1)
+        if word in _LABELS:
+            return f"«{_LABELS[word]}»"
+        for table in _CHOICE_LABELS.values():
+            if word in table:
+                return f"«{table[word]}»"
+        return match.group(0)
+
+    return re.sub(r"'([a-z][a-z_-]*)'", swap, text)
 
 
 def widget(spec: Field, owner: str, options: dict) -> dict:
@@ -187,14 +346,14 @@ def widget(spec: Field, owner: str, options: dict) -> dict:
                 if child["required"]:
                     child["required"] = False
                     child["hint"] = (child.get("hint", "") + " Skal udfyldes, når "
-                                     f"'{field['label']}' bruges.").strip()
+                                     f"«{field['label']}» bruges.").strip()
         field.update(widget="object", collapsed=not spec.required and spec.name not in _OPEN,
                      fields=children)
         if spec.name == "consent":
             field.update(hint=CONSENT_HINT, label="Samtykke (helbredsoplysning)")
     elif kind == "list" and spec.item.kind == "struct":
         field.update(widget="list", fields=[widget(f, spec.item.name, options)
-                                            for f in spec.item.fields],
+                                            for f in _form_order(spec.item.fields)],
                      label_singular=_LABELS.get(spec.item.name, spec.item.name),
                      collapsed=False, summary=_SUMMARIES.get(spec.item.name, ""))
         if spec.minimum:
@@ -217,8 +376,9 @@ def widget(spec: Field, owner: str, options: dict) -> dict:
                      editor_components=[], modes=["rich_text", "raw"],
                      pattern=_PATTERNS["markdown"])
     elif kind == "date":
+        # A date is a day, not a moment: no time, no "UTC" beside the picker.
         field.update(widget="datetime", format="YYYY-MM-DD", date_format="DD-MM-YYYY",
-                     time_format=False, picker_utc=True, pattern=_PATTERNS["date"])
+                     time_format=False, picker_utc=False, pattern=_PATTERNS["date"])
     elif kind == "int":
         field.update(widget="number", value_type="int")
         if spec.minimum is not None:
@@ -243,20 +403,25 @@ def _options(spec: Field) -> list:
     return [{"label": labels.get(c, c), "value": c} for c in spec.choices]
 
 
-def _relations(themes: list[dict], venues: list[dict]) -> dict:
+def _relations(themes: list[dict], venues: list[dict], teachers: list[dict]) -> dict:
     def to(collection: str, label: str) -> dict:
         return {"widget": "relation", "collection": collection, "value_field": "{{slug}}",
                 "search_fields": [label], "display_fields": [label]}
 
     theme_select = {"widget": "select", "options": themes}
+    # Teachers as a list made when the editor starts, so each shows role and consent (Decap's
+    # relation widget can show fields, not a judgement on dates); restart for a new teacher.
+    teacher_select = ({"widget": "select", "options": teachers} if teachers
+                      else to("teachers", "name"))
     return {
         ("course", "school"): to("schools", "name"),
-        ("course", "teachers"): to("teachers", "name"),
-        ("offering", "teachers"): to("teachers", "name"),
+        ("course", "teachers"): teacher_select,
+        ("offering", "teachers"): teacher_select,
         ("course", "guides"): to("guides", "title"),
         ("course", "themes"): theme_select,
         ("guide", "themes"): theme_select,
-        ("offering", "venue"): ({"widget": "select", "options": venues} if venues
+        # catalogue-editor.js: a drop-down of the chosen school's venues only.
+        ("offering", "venue"): ({"widget": "venue", "venues": venues} if venues
                                 else {"widget": "string", "pattern": _PATTERNS["id"]}),
     }
 
@@ -274,9 +439,9 @@ def _fields(spec: Field, options: dict, skip=()) -> list[dict]:
 SLUG = {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"}
 
 
-def decap_config(catalogue_root: Path, backend: Backend) -> dict:
-    themes, venues = _choices(catalogue_root)
-    options = {"relations": _relations(themes, venues)}
+def decap_config(catalogue_root: Path, backend: Backend, today: dt.date | None = None) -> dict:
+    themes, venues, teachers = _choices(catalogue_root, today or resolve_today())
+    options = {"relations": _relations(themes, venues, teachers)}
     back = {"name": backend.name, "repo": backend.repo, "branch": backend.branch,
             "commit_messages": {"create": "Nyt: {{collection}} {{slug}}",
                                 "update": "Ret: {{collection}} {{slug}}",
@@ -299,7 +464,10 @@ def decap_config(catalogue_root: Path, backend: Backend) -> dict:
     config = {
         "backend": back,
         "locale": "da",
-        "publish_mode": "simple",
+        # Hosted, a save is a branch and a pull (merge) request that CI checks; only
+        # "Publicér" in the editor's Workflow merges it. The local back end offers only
+        # "simple", and Decap switches to that by itself: a save there writes the file.
+        "publish_mode": "editorial_workflow",
         "media_folder": "teachers",
         "public_folder": "",
         "slug": SLUG,
@@ -325,7 +493,7 @@ def decap_config(catalogue_root: Path, backend: Backend) -> dict:
              "summary": "{{title}}",
              "fields": _fields(GUIDE, options) + [
                  {"name": "body", "label": "Tekst", "widget": "markdown",
-                  "hint": "Selve materialet (Markdown)."}]},
+                  "hint": "Selve materialet. Brug gerne overskrifter, lister og links."}]},
         ],
     }
     if backend.local_url:
@@ -354,6 +522,8 @@ def connect_sources(backend: Backend) -> list[str]:
     origins = []
     for url in urls:
         parts = urlsplit(url)
+        if not parts.scheme:
+            continue  # the page's own origin: 'self' already allows it
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in origins:
             origins.append(origin)
@@ -374,14 +544,14 @@ def find_decap(root: Path) -> Path | None:
     return None
 
 
-def write_editor(root: Path, out: Path, backend: Backend) -> int:
+def write_editor(root: Path, out: Path, backend: Backend, today: dt.date | None = None) -> int:
     decap = find_decap(root)
     if decap is None:
         print("catalogue: decap-cms mangler i node_modules. Kør 'npm ci' i mappen med "
               "package.json, og prøv igen.", file=sys.stderr)
         return 2
     out.mkdir(parents=True, exist_ok=True)
-    config = decap_config(root, backend)
+    config = decap_config(root, backend, today)
     (out / "config.yml").write_text(
         "# Lavet af 'catalogue editor' ud fra generator/schema.py. Ret ikke i hånden.\n"
         + yaml.dump(config, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=100),
@@ -392,7 +562,9 @@ def write_editor(root: Path, out: Path, backend: Backend) -> int:
              "schools": _order(SCHOOL), "guides": _order(GUIDE)}
     (out / "catalogue-editor.js").write_text(
         env.get_template("catalogue-editor.js.j2").render(
-            order=json.dumps(order, ensure_ascii=False)), encoding="utf-8")
+            order=json.dumps(order, ensure_ascii=False), t=strings(),
+            files=json.dumps(FILES, ensure_ascii=False)), encoding="utf-8")
+    shutil.copyfile(TEMPLATES / "editor" / "catalogue-editor.css", out / "catalogue-editor.css")
     (out / "index.html").write_text(
         env.get_template("index.html.j2").render(connect=" ".join(connect_sources(backend))),
         encoding="utf-8")
