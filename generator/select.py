@@ -30,6 +30,82 @@ class Dated:
 
 
 @dataclass(frozen=True)
+class SiteFacts:
+    """What may be said of the build's courses as a whole, counted from them.
+
+    A sentence about "all courses" (free, open to all, co-taught ...) is true only of the courses
+    this build shows; templates ask `share(n)` and choose their words ("alle", "de fleste",
+    "nogle") or say nothing. Each field counts courses, except where it says otherwise.
+    """
+
+    courses: int = 0
+    free: int = 0  # no price (a stay whose price is 0 is free too)
+    open_to_all: int = 0  # no eligibility: nobody is turned away by age, place or group
+    no_referral: int = 0  # not only for a psychiatry's patients (that takes a referral)
+    co_taught: int = 0  # every offering taught by one with lived experience and a professional
+    peers: int = 0  # led by peers (a course, or one of its offerings)
+    relatives: int = 0
+    external: int = 0
+    drop_in: int = 0  # has an offering one just comes to
+    sign_up: int = 0  # has an offering one signs up for
+    single_session: int = 0  # every offering is one session (not a stay, not a series)
+    several_sessions: int = 0  # has an offering of several sessions or a recurring group
+    three_hours: int = 0  # single-session courses of about three hours (2.5 to 3.5)
+    capacity: tuple[int, int] | None = None  # smallest and largest group that names one
+    channels: frozenset[str] = frozenset()  # "email", "phone", "url": how one signs up
+
+    def share(self, n: int) -> str:
+        """'all', 'most', 'some' or 'none': the word a sentence about n courses may use."""
+        if n == 0 or self.courses == 0:
+            return "none"
+        if n == self.courses:
+            return "all"
+        return "most" if 2 * n > self.courses else "some"
+
+    @classmethod
+    def of(cls, catalogue: Catalogue, courses) -> "SiteFacts":
+        count = dict.fromkeys(("free", "open_to_all", "no_referral", "co_taught", "peers",
+                               "relatives", "external", "drop_in", "sign_up", "single_session",
+                               "several_sessions", "three_hours"), 0)
+        capacities: list[int] = []
+        channels: set[str] = set()
+        for course in courses:
+            offerings = course.offerings
+            forms = {catalogue.led_by(course)} | {catalogue.led_by(course, o) for o in offerings}
+            rule = course.eligibility
+            seen = {
+                "free": course.free,
+                "open_to_all": rule is None,
+                "no_referral": rule is None or "patients" not in rule.groups,
+                "co_taught": forms == {"co-taught"},
+                "peers": "peers" in forms,
+                "relatives": "relatives" in forms,
+                "external": "external" in forms,
+                "drop_in": any(not o.registration.required for o in offerings),
+                "sign_up": any(o.registration.required for o in offerings),
+                "single_session": bool(offerings) and all(
+                    len(o.sessions) == 1 and not o.recurrence and not o.sessions[0].multi_day
+                    for o in offerings),
+                "several_sessions": any(len(o.sessions) > 1 or o.recurrence for o in offerings),
+            }
+            if seen["single_session"]:
+                hours = [(s.ends_at - s.starts_at).total_seconds() / 3600
+                         for o in offerings for s in o.sessions]
+                seen["three_hours"] = all(2.5 <= h <= 3.5 for h in hours)
+            for key, true in seen.items():
+                count[key] += bool(true)
+            capacities += [o.capacity for o in offerings if o.capacity]
+            for o in offerings:
+                if o.registration.required:
+                    r = o.registration
+                    channels.update(k for k, v in (("email", r.email), ("phone", r.phone),
+                                                   ("url", r.url)) if v)
+        return cls(courses=len(courses), **count,
+                   capacity=(min(capacities), max(capacities)) if capacities else None,
+                   channels=frozenset(channels))
+
+
+@dataclass(frozen=True)
 class Selection:
     catalogue: Catalogue
     today: dt.date
@@ -60,6 +136,11 @@ class Selection:
             if offerings:
                 chosen.append(replace(course, offerings=offerings))
         return tuple(sorted(chosen, key=lambda c: (c.title.casefold(), c.id)))
+
+    @cached_property
+    def facts(self) -> SiteFacts:
+        """What may be said of this build's courses as a whole (home page, PDF, about)."""
+        return SiteFacts.of(self.catalogue, self.courses)
 
     @cached_property
     def schools(self):

@@ -45,6 +45,10 @@ class _Strings:
         value = self._data[name]
         return _Strings(value) if isinstance(value, dict) else value
 
+    def __contains__(self, name) -> bool:
+        # A group of variants may leave one out on purpose (t.facts.*: "say nothing").
+        return name in self._data
+
     def __getattr__(self, name):
         try:
             return self[name]
