@@ -15,16 +15,20 @@ from bs4 import BeautifulSoup
 
 from conftest import MINI, REPO, TODAY, copy_catalogue, run
 
-CONFIG = ("site_name: Testkatalog\nsite_url: https://test.example.org/\n"
-          f"docs_dir: {REPO / 'docs'}\n"
-          f"theme:\n  name: material\n  custom_dir: {REPO / 'site_templates' / 'overrides'}\n"
-          "plugins:\n  - catalogue\n")
+def config() -> str:
+    """The repository's mkdocs.yml, pointed at its docs and templates from another folder."""
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("docs_dir: docs", f"docs_dir: {REPO / 'docs'}")
+    text = text.replace("custom_dir: site_templates/overrides",
+                        f"custom_dir: {REPO / 'site_templates' / 'overrides'}")
+    text = text.replace(" docs/assets/logo.svg", f" {REPO / 'docs' / 'assets' / 'logo.svg'}")
+    return text.split("watch:")[0]
 
 
 def build_mini(tmp_path: Path, edit=None, today=TODAY) -> Path:
     """The small catalogue, changed by `edit(root)`, built; returns the site folder."""
     root = copy_catalogue(MINI, tmp_path / "mini")
-    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(config(), encoding="utf-8")
     if edit:
         edit(root)
     done = run(["build", "--today", today.isoformat(), "--out", str(tmp_path / "site")], root)
@@ -132,3 +136,37 @@ def test_a_peer_group_alone_is_not_said_to_have_a_professional(tmp_path: Path):
     for said in (home, words, about):
         assert "undervises af to sammen" not in said
         assert "Alle grupper ledes af peers" in said
+
+
+# --- the menu on a phone ---------------------------------------------------------------
+
+FOCUSED = """() => { const e = document.activeElement; const r = e.getBoundingClientRect();
+  return {drawer: !!e.closest('.md-sidebar--primary'), menu: e.classList.contains('kk-menu-button'),
+          onscreen: r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth,
+          what: e.tagName + ' ' + (e.textContent || '').trim().slice(0, 30)}; }"""
+
+
+def test_on_a_phone_tab_skips_the_closed_menu_and_reaches_its_button(true_site, browser):
+    from conftest import serve
+
+    with serve(true_site) as origin:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(origin + "/kurser/")
+        seen = []
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            seen.append(page.evaluate(FOCUSED))
+        assert [s["what"] for s in seen if s["drawer"]] == [], "closed means not focusable"
+        assert [s["what"] for s in seen if not s["onscreen"]] == []
+        assert any(s["menu"] for s in seen), [s["what"] for s in seen]
+
+        page.focus(".kk-menu-button")
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.activeElement.closest('.md-sidebar--primary')")
+        assert page.get_attribute(".kk-menu-button", "aria-expanded") == "true"
+        opened = page.evaluate(FOCUSED)
+        assert opened["drawer"] and opened["onscreen"], opened
+        page.keyboard.press("Escape")
+        assert page.evaluate(FOCUSED)["menu"]
+        assert page.get_attribute(".kk-menu-button", "aria-expanded") == "false"
+        page.close()
