@@ -54,6 +54,11 @@ class Recurrence:
         instance, so it must lie on the pattern even when an exception removes it."""
         return self._rule(count=1)[0].date()
 
+    def next_on_pattern(self, day: dt.date) -> dt.date | None:
+        """The first date of the pattern (before exceptions) on or after this day."""
+        found = self._rule(self.until).after(dt.datetime.combine(day, dt.time()), inc=True)
+        return found.date() if found else None
+
     def last_date(self) -> dt.date | None:
         """The last date of a rule with an end (its 'until' need not be on the pattern)."""
         if self.until is None:

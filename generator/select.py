@@ -15,6 +15,10 @@ from .model import (Availability, Catalogue, Course, Offering, Session, Teacher,
                     Visibility)
 
 
+# How far ahead a cancelled or postponed offering is news for the first screen of its course.
+COMING_WEEKS = 8
+
+
 @dataclass(frozen=True)
 class Dated:
     """One session with what it belongs to, for calendars and date lists."""
@@ -174,22 +178,39 @@ class Selection:
         return tuple(o for o in course.offerings if o.last_date < self.today)
 
     def headline(self, course: Course) -> Offering | None:
-        """The offering a card puts forward: the first one can sign up for or just come to
-        today, else the first that opens later, else one under way, else the next at all."""
+        """The offering a card and the key facts put forward: the next by date of those one can
+        sign up for, just come to, or sign up for later; else the next under way or past its
+        deadline; else the next at all."""
         states = [(o, o.availability(self.today)) for o in self.upcoming(course)]
         for wanted in ((Availability.OPEN, Availability.FEW, Availability.FULL,
-                        Availability.DROP_IN),
-                       (Availability.NOT_YET,),
+                        Availability.DROP_IN, Availability.NOT_YET),
                        (Availability.CLOSED, Availability.STARTED),
                        tuple(Availability)):
-            for offering, state in states:
-                if state in wanted:
-                    return offering
+            found = [o for o, state in states if state in wanted]
+            if found:
+                return min(found, key=self.next_date)
         return None
 
+    def choice(self, course: Course) -> tuple[Offering, ...]:
+        """Upcoming offerings that take place, by their next session: what one can choose."""
+        return tuple(sorted((o for o in self.upcoming(course) if o.takes_place),
+                            key=lambda o: (self.next_date(o), o.key)))
+
+    def called_off(self, course: Course) -> tuple[Offering, ...]:
+        """Cancelled or postponed offerings in the coming weeks, or before the one the key facts
+        put forward: whoever signed up for one must see it first, not a later date."""
+        soon = self.today + dt.timedelta(weeks=COMING_WEEKS)
+        lead = self.headline(course)
+        if lead is not None and lead.takes_place:
+            soon = max(soon, self.next_date(lead))
+        return tuple(sorted((o for o in self.upcoming(course) if not o.takes_place
+                             and self.next_date(o) <= soon),
+                            key=lambda o: (self.next_date(o), o.key)))
+
     def next_date(self, offering: Offering) -> dt.date:
-        """The offering's first session from today on."""
-        return next(s.date for s in offering.sessions if s.date >= self.today)
+        """The offering's first session from today on (a stay under way: its arrival)."""
+        return next((s.date for s in offering.sessions if s.last_day >= self.today),
+                    offering.first_date)
 
     def next_start(self, course: Course) -> dt.date | None:
         dates = [s.date for o in self.upcoming(course) if o.takes_place

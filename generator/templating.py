@@ -102,6 +102,7 @@ def make_environment(*folders: str) -> Environment:
     env.filters["isoweek"] = lambda day: day.isocalendar()[1]
     env.filters["rhythm"] = rhythm
     env.filters["language_name"] = language_name
+    env.filters["country_name"] = country_name
     env.filters["who_may_come"] = who_may_come
     env.filters["dates_list"] = dates_list
     return env
@@ -112,9 +113,9 @@ def make_environment(*folders: str) -> Environment:
 _POSITION_WORDS = {1: "første", 2: "anden", 3: "tredje", 4: "fjerde", -1: "sidste"}
 
 
-def rhythm(rule, year: bool = True) -> str:
+def rhythm(rule, year: bool = True, period: bool = True) -> str:
     """'Hver mandag kl. 13.00–15.00, fortløbende' or 'Første torsdag i måneden kl. 17.00–19.00,
-    4. februar til 24. juni 2027'."""
+    4. februar til 24. juni 2027'; without its period, only 'Hver mandag kl. 13.00–15.00'."""
     t = strings()["shape"]
     weekday = strings()["weekdays"][rule.weekday]
     if rule.frequency == "weekly":
@@ -125,6 +126,8 @@ def rhythm(rule, year: bool = True) -> str:
             position=_POSITION_WORDS.get(rule.position, ""), weekday=weekday, n=rule.interval)
     words = words[0].upper() + words[1:]
     words += " " + t["at"].format(start=danish_time(rule.start), end=danish_time(rule.end))
+    if not period:
+        return words
     if rule.until is None:
         return f"{words}, {t['ongoing']}"
     start, end = min((rule.pattern_start(), *rule.extras)), rule.last_date() or rule.until
@@ -137,6 +140,10 @@ def dates_list(days, year: bool = False) -> str:
     """'26. marts og 14. maj'."""
     words = [danish_date(d, weekday=False, year=year) for d in days]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]
+
+
+def country_name(code: str) -> str:
+    return strings()["countries"].get(code, code)
 
 
 def language_name(code: str) -> str:

@@ -19,7 +19,7 @@ import functools
 import icalendar
 
 from ..dates import COPENHAGEN
-from ..templating import strings
+from ..templating import danish_date, strings, who_may_come
 from . import Asset, Build, feed_path, offering_ics_path, theme_feed_path
 
 PRODID = "-//Recoveryskolerne//Kursuskatalog//DA"
@@ -62,8 +62,10 @@ def _location(venue, offering, room) -> str | None:
     return f"{place} {t['and_online']}" if offering.attendance == "hybrid" else place
 
 
-def _event(selection, course, offering, index, session, site) -> icalendar.Event:
-    """One session's event; with index "r", the whole recurring offering's one event."""
+def _event(selection, course, offering, index, session, site,
+           start: dt.date | None = None) -> icalendar.Event:
+    """One session's event; with index "r", the whole recurring offering's one event, from
+    `start` (a date on its pattern) when given."""
     t = strings()
     venue = selection.catalogue.venues.get(offering.venue_id)
     event = icalendar.Event()
@@ -72,16 +74,18 @@ def _event(selection, course, offering, index, session, site) -> icalendar.Event
     event.add("dtstamp", dt.datetime.combine(selection.today, dt.time(), dt.timezone.utc))
     rule = offering.recurrence if index == "r" else None
     if rule is not None:
-        first = rule.pattern_start()
+        first = start or rule.pattern_start()
         event.add("dtstart", dt.datetime.combine(first, rule.start, COPENHAGEN))
         event.add("dtend", dt.datetime.combine(first, rule.end, COPENHAGEN))
         event.add("rrule", rrule_of(rule))
-        if rule.exceptions:
+        exceptions = [d for d in rule.exceptions if d >= first]
+        extras = [d for d in rule.extras if d >= first]
+        if exceptions:
             event.add("exdate", [dt.datetime.combine(d, rule.start, COPENHAGEN)
-                                 for d in rule.exceptions])
-        if rule.extras:
+                                 for d in exceptions])
+        if extras:
             event.add("rdate", [dt.datetime.combine(d, rule.start, COPENHAGEN)
-                                for d in rule.extras])
+                                for d in extras])
     else:
         event.add("dtstart", dt.datetime.combine(session.date, session.start, COPENHAGEN))
         event.add("dtend", dt.datetime.combine(session.last_day, session.end, COPENHAGEN))
@@ -102,6 +106,9 @@ def _event(selection, course, offering, index, session, site) -> icalendar.Event
     state = offering.availability(selection.today).value
     if offering.status_note:
         description.append(f"{t['availability'][state].format(date='')}: {offering.status_note}")
+    if offering.note:
+        description.append(offering.note)
+    description += _who(selection, course)
     description.append(_sign_up(offering, state, words))
     # Roles only: a calendar file is copied and forwarded, so it never carries a name.
     roles = [t["roles"][r] for r in ("peer", "relative", "professional")
@@ -132,8 +139,28 @@ def _sign_up(offering, state: str, words) -> str:
     channels = [c for c in (sign_up.url, sign_up.email, sign_up.phone) if c]
     line = words["signup"].format(how=words["or"].join(channels)) if channels else ""
     if sign_up.deadline:
-        line += " " + words["deadline"].format(date=sign_up.deadline.strftime("%d.%m.%Y"))
+        line += " " + words["deadline"].format(date=danish_date(sign_up.deadline))
+    if sign_up.note and state != "drop-in":
+        line += " " + sign_up.note
     return line.strip() or words["contact"]
+
+
+def _who(selection, course) -> list[str]:
+    """Who may come and "meld dig ind først", as the course page says them: a calendar entry
+    is often all one looks at before going."""
+    t = strings()["shape"]
+    lines = []
+    rule = course.eligibility
+    if rule is not None:
+        said = who_may_come(rule) + ([rule.note] if rule.note else [])
+        if said:
+            lines.append(f"{t['who']}: " + ". ".join(said) + ".")
+    school = selection.catalogue.schools.get(course.school_id)
+    if school is not None and school.enrol_first:
+        lines.append(" ".join(filter(None, (
+            t["enrol_first_text"].format(school=school.name), school.enrol_first.how,
+            school.enrol_first.url))))
+    return lines
 
 
 @functools.lru_cache(maxsize=1)
@@ -187,13 +214,13 @@ class Calendars:
         self.selection, self.site = selection, site
         self._events: dict[tuple[str, str, int | str], bytes] = {}
 
-    def _event(self, course, offering, index: int | str) -> bytes:
+    def _event(self, course, offering, index: int | str, start: dt.date | None = None) -> bytes:
         if offering.recurrence is not None:
             index = "r"  # the series, whichever of its sessions asked
-        key = (course.id, offering.key, index)
+        key = (course.id, offering.key, index, start)
         if key not in self._events:
             session = offering.sessions[0 if index == "r" else index]
-            event = _event(self.selection, course, offering, index, session, self.site)
+            event = _event(self.selection, course, offering, index, session, self.site, start)
             self._events[key] = to_ical(event)
         return self._events[key]
 
@@ -206,7 +233,17 @@ class Calendars:
         """All sessions of one offering: what "Tilføj til kalender" downloads."""
         indexes = ["r"] if offering.recurrence else range(len(offering.sessions))
         return self._file(f"{course.title} – {self.site.name}",
-                          [self._event(course, offering, i) for i in indexes])
+                          [self._event(course, offering, i, self.next_start(offering))
+                           for i in indexes])
+
+    def next_start(self, offering) -> dt.date | None:
+        """Where a group under way starts in a downloaded file: its next date on the pattern,
+        so a phone is not filled with the weeks that have passed. The series stays one event
+        with its RRULE. None: the pattern's own start (not begun yet, or not recurring)."""
+        rule = offering.recurrence
+        if rule is None or rule.pattern_start() >= self.selection.today:
+            return None
+        return rule.next_on_pattern(self.selection.today)
 
     def feed(self, dated, name: str) -> bytes:
         """A subscribable feed of upcoming sessions (cancelled ones included, marked so); a
