@@ -18,6 +18,28 @@ from .model import (Availability, Catalogue, Course, Offering, Session, Teacher,
 # How far ahead a cancelled or postponed offering is news for the first screen of its course.
 COMING_WEEKS = 8
 
+# Short, frequent words of the languages a course's own text is likely written in. A course
+# taught in English at a British college is described in English; one taught in Urdu at a
+# Danish school is described in Danish. The text's language is the one whose words it uses.
+_COMMON_WORDS = {
+    "da": frozenset("og i at er det en du på til med af for som vi de kan har ikke om".split()),
+    "en": frozenset("the and to of a in you is for with on this are be your we it how".split()),
+    "de": frozenset("und der die das ist zu mit den sie nicht ein eine für wir ich auf".split()),
+    "sv": frozenset("och att det som en på är för med av till vi du inte om har hur".split()),
+    "no": frozenset("og i det som en på er for med av til vi du ikke om har hvordan".split()),
+}
+
+
+def text_language(course: Course) -> str:
+    """The language the course's title, summary and description are written in: its teaching
+    language when the words say so, else Danish (the site's)."""
+    if course.language == "da" or course.language not in _COMMON_WORDS:
+        return "da"
+    words = " ".join((course.title, course.summary, course.description)).lower().split()
+    score = {lang: sum(w.strip(".,:;!?()") in common for w in words)
+             for lang, common in _COMMON_WORDS.items() if lang in ("da", course.language)}
+    return course.language if score[course.language] > score["da"] else "da"
+
 
 @dataclass(frozen=True)
 class Dated:
@@ -141,6 +163,10 @@ class Selection:
                 chosen.append(replace(course, offerings=offerings))
         return tuple(sorted(chosen, key=lambda c: (c.title.casefold(), c.id)))
 
+    @staticmethod
+    def text_language(course: Course) -> str:
+        return text_language(course)
+
     @cached_property
     def facts(self) -> SiteFacts:
         """What may be said of this build's courses as a whole (home page, PDF, about)."""
@@ -201,7 +227,9 @@ class Selection:
         put forward: whoever signed up for one must see it first, not a later date."""
         soon = self.today + dt.timedelta(weeks=COMING_WEEKS)
         lead = self.headline(course)
-        if lead is not None and lead.takes_place:
+        if lead is None or not lead.takes_place:
+            soon = dt.date.max  # nothing else to put forward: every one called off, first
+        else:
             soon = max(soon, self.next_date(lead))
         return tuple(sorted((o for o in self.upcoming(course) if not o.takes_place
                              and self.next_date(o) <= soon),

@@ -103,6 +103,7 @@ def make_environment(*folders: str) -> Environment:
     env.filters["rhythm"] = rhythm
     env.filters["language_name"] = language_name
     env.filters["country_name"] = country_name
+    env.filters["address"] = postal_address
     env.filters["who_may_come"] = who_may_come
     env.filters["dates_list"] = dates_list
     return env
@@ -144,6 +145,19 @@ def dates_list(days, year: bool = False) -> str:
 
 def country_name(code: str) -> str:
     return strings()["countries"].get(code, code)
+
+
+# Countries that write the town before the postcode ("Gateshead NE8 1AA").
+_TOWN_FIRST = frozenset({"GB", "IE", "US", "CA"})
+
+
+def postal_address(venue) -> str:
+    """'Hørhavevej 14, 8900 Randers C'; abroad as that country writes it, with the country
+    named: 'Church Street 2, Gateshead NE8 1AA, Storbritannien'."""
+    town = f"{venue.city} {venue.postal_code}" if venue.country in _TOWN_FIRST \
+        else f"{venue.postal_code} {venue.city}"
+    line = f"{venue.address}, {town.strip()}"
+    return line if venue.country == "DK" else f"{line}, {country_name(venue.country)}"
 
 
 def language_name(code: str) -> str:

@@ -19,7 +19,7 @@ import functools
 import icalendar
 
 from ..dates import COPENHAGEN
-from ..templating import danish_date, strings, who_may_come
+from ..templating import danish_date, postal_address, strings, who_may_come
 from . import Asset, Build, feed_path, offering_ics_path, theme_feed_path
 
 PRODID = "-//Recoveryskolerne//Kursuskatalog//DA"
@@ -57,8 +57,7 @@ def _location(venue, offering, room) -> str | None:
     t = strings()["shape"]
     if venue is None:
         return t["online"] if offering.online else None
-    place = f"{venue.name}{', ' + room if room else ''}, {venue.address}, " \
-            f"{venue.postal_code} {venue.city}"
+    place = f"{venue.name}{', ' + room if room else ''}, {postal_address(venue)}"
     return f"{place} {t['and_online']}" if offering.attendance == "hybrid" else place
 
 
