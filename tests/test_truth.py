@@ -170,3 +170,273 @@ def test_on_a_phone_tab_skips_the_closed_menu_and_reaches_its_button(true_site, 
         assert page.evaluate(FOCUSED)["menu"]
         assert page.get_attribute(".kk-menu-button", "aria-expanded") == "false"
         page.close()
+
+
+# --- what a citizen sees first ---------------------------------------------------------
+
+CANCELLED = """  - key: vinter
+    venue: huset
+    room: Lokale 1
+    status: cancelled
+    status_note: Underviseren er syg, og alle tilmeldte har fået besked.
+    registration: {deadline: 2027-01-06}
+    sessions:
+      - {date: 2027-01-13, start: "10:00", end: "13:00"}
+"""
+
+ONGOING = """title: Mandagsgruppen
+summary: En fast gruppe hver mandag, som man kan komme til, når man vil.
+description: Vi drikker kaffe og taler om ugen.
+themes: [oege-netvaerk]
+audience: [alle]
+school: skole-a
+teachers: [peer-p, fag-f]
+registration:
+  required: false
+  note: Børn er meget velkomne.
+offerings:
+  - key: efteraar
+    venue: haven
+    status: open
+    note: Mød op ved lågen til haven.
+    recurrence:
+      frequency: weekly
+      weekday: mandag
+      start: "13:00"
+      end: "15:00"
+      from: 2026-09-07
+"""
+
+MONTHLY_ONLINE = """title: Aftencafé online
+summary: En café på nettet den første torsdag i måneden.
+description: Vi mødes på nettet og taler om, hvad der hjælper.
+themes: [oege-netvaerk]
+audience: [alle]
+school: skole-a
+teachers: [peer-p, fag-f]
+eligibility: {min_age: 18}
+offerings:
+  - key: foraar
+    attendance: online
+    status: open
+    registration: {deadline: 2027-01-31}
+    recurrence:
+      frequency: monthly
+      position: første
+      weekday: torsdag
+      start: "19:00"
+      end: "20:30"
+      from: 2027-02-01
+      until: 2027-06-30
+"""
+
+ENGLISH = """title: Understanding recovery
+summary: An introduction to recovery for anyone who wants to learn more about it.
+description: We talk about hope, about what helps, and how you can plan your own recovery.
+themes: [laere-noget-nyt]
+audience: [alle]
+school: skole-a
+teachers: [peer-p, fag-f]
+language: en
+offerings:
+  - key: spring
+    venue: gateshead
+    status: open
+    sessions:
+      - {date: 2027-03-04, start: "10:00", end: "13:00"}
+"""
+
+GATESHEAD = """  gateshead:
+    name: Gateshead Library
+    address: Prince Consort Road
+    postal_code: NE8 4LN
+    city: Gateshead
+    country: GB
+    accessibility: Step-free access and a lift.
+"""
+
+
+def citizen_catalogue(root: Path) -> None:
+    """The small catalogue with what a citizen must see first: a cancelled offering in the
+    coming weeks, an ongoing drop-in group that began in September, a monthly online group for
+    adults, an English course at a venue abroad, and a school where one enrols first."""
+    a = root / "courses" / "kursus-a.yaml"
+    a.write_text(a.read_text(encoding="utf-8") + CANCELLED, encoding="utf-8")
+    (root / "courses" / "mandagsgruppen.yaml").write_text(ONGOING, encoding="utf-8")
+    (root / "courses" / "aftencafe-online.yaml").write_text(MONTHLY_ONLINE, encoding="utf-8")
+    (root / "courses" / "understanding-recovery.yaml").write_text(ENGLISH, encoding="utf-8")
+    school = root / "schools" / "skole-a.yaml"
+    text = school.read_text(encoding="utf-8").replace("venues:\n", "venues:\n" + GATESHEAD)
+    text += "enrol_first: {how: Udfyld optagelsesskemaet hos skolen.}\n"
+    school.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def citizen_site(tmp_path_factory) -> Path:
+    return build_mini(tmp_path_factory.mktemp("citizen"), citizen_catalogue)
+
+
+def page(site: Path, url: str) -> BeautifulSoup:
+    return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def key_facts(site: Path, course: str):
+    return page(site, f"kurser/{course}/").select_one(".kk-key")
+
+
+def test_a_cancelled_offering_in_the_coming_weeks_is_in_the_key_facts_struck_through(
+        citizen_site):
+    box = key_facts(citizen_site, "kursus-a")
+    off = box.select_one("[data-kk=called-off]")
+    assert off is not None, box
+    assert off.find("del").get_text(" ", strip=True) == "onsdag 13. januar 2027"
+    assert "Aflyst" in off.get_text() and "Underviseren er syg" in off.get_text()
+    # and the box then puts forward the offering that does take place, with its deadline
+    assert box.select_one("[data-kk=first-date]")["datetime"].startswith("2027-02-03")
+    assert box.select_one("[data-kk=deadline]").get_text(strip=True) == "onsdag 27. januar 2027"
+
+
+def test_on_a_phone_the_cancellation_is_in_the_first_screen_and_looks_like_no_other_status(
+        citizen_site, browser):
+    from conftest import serve
+
+    with serve(citizen_site) as origin:
+        tab = browser.new_page(viewport={"width": 390, "height": 844})
+        tab.goto(origin + "/kurser/kursus-a/")
+        box = tab.locator("[data-kk=called-off]").bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 844, box
+        looks = tab.evaluate("""() => {
+          const style = e => getComputedStyle(e);
+          const off = document.querySelector('[data-kk=called-off] .kk-off');
+          const del = document.querySelector('[data-kk=called-off] del');
+          const other = document.querySelector('.kk-key .kk-status');
+          return {off: style(off).color, struck: style(del).textDecorationLine,
+                  other: other ? style(other).color : null,
+                  mark: getComputedStyle(off, '::before').content};
+        }""")
+        tab.close()
+    assert looks["struck"] == "line-through"
+    assert looks["off"] != looks["other"], looks  # not the grey of "Tilmeldingen åbner"
+    assert "✕" in looks["mark"]
+
+
+def test_an_ongoing_group_is_named_by_its_rhythm_and_next_date(citizen_site):
+    course = page(citizen_site, "kurser/mandagsgruppen/")
+    heading = course.select_one(".kk-offering h3").get_text(" ", strip=True)
+    assert "Hver mandag kl. 13.00–15.00" in heading and "næste gang 7. december" in heading
+    assert "september" not in heading
+    box = course.select_one(".kk-key")
+    said = box.get_text(" ", strip=True)
+    assert said.count("Ingen tilmelding – mød bare op") == 1, said
+    assert "Børn er meget velkomne" in said
+
+
+def test_an_ongoing_groups_calendar_file_starts_at_its_next_date_and_keeps_its_rule(
+        citizen_site):
+    import datetime as dt
+
+    import icalendar
+    import recurring_ical_events
+
+    link = page(citizen_site, "kurser/mandagsgruppen/").select_one(".kk-key a[download]")
+    data = (citizen_site / "kurser" / "mandagsgruppen" / link["href"]).resolve().read_bytes()
+    calendar = icalendar.Calendar.from_ical(data)
+    event = calendar.walk("VEVENT")[0]
+    assert event["dtstart"].dt.date() == dt.date(2026, 12, 7)
+    assert event["rrule"]["FREQ"] == ["WEEKLY"] and "UNTIL" not in event["rrule"]
+    seen = recurring_ical_events.of(calendar).between(dt.date(2026, 1, 1), dt.date(2027, 1, 1))
+    assert sorted(e["DTSTART"].dt.date() for e in seen) == [
+        dt.date(2026, 12, 7), dt.date(2026, 12, 14), dt.date(2026, 12, 21),
+        dt.date(2026, 12, 28)]
+    described = str(event["description"])
+    assert "Mød op ved lågen til haven." in described  # the offering's note
+    assert "Udfyld optagelsesskemaet" in described  # enrol first
+
+
+def test_structured_data_gives_no_end_to_an_ongoing_group_and_the_week_of_a_monthly_one(
+        citizen_site):
+    def instances(course):
+        script = page(citizen_site, f"kurser/{course}/").find(
+            "script", type="application/ld+json")
+        return json.loads(script.string)["hasCourseInstance"]
+
+    ongoing = instances("mandagsgruppen")[0]
+    assert "endDate" not in ongoing and "endDate" not in ongoing["eventSchedule"]
+    monthly = instances("aftencafe-online")[0]
+    assert monthly["eventSchedule"]["byMonthWeek"] == 1
+    assert monthly["eventSchedule"]["byDay"] == "https://schema.org/Thursday"
+    assert "endDate" in monthly
+
+
+def test_an_online_offering_says_how_the_link_comes_and_the_calendar_who_may_come(
+        citizen_site):
+    import icalendar
+
+    box = key_facts(citizen_site, "aftencafe-online")
+    assert "Linket sendes, når du har meldt dig til." in box.get_text(" ", strip=True)
+    link = box.select_one("a[download]")["href"]
+    data = (citizen_site / "kurser" / "aftencafe-online" / link).resolve().read_bytes()
+    event = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]
+    assert event["rrule"]["BYDAY"] == ["1TH"]
+    assert "Fra 18 år" in str(event["description"])
+
+
+def test_a_course_in_english_is_marked_so_and_its_e_mail_is_in_english(citizen_site):
+    from urllib.parse import parse_qs, urlsplit
+
+    course = page(citizen_site, "kurser/understanding-recovery/")
+    assert course.select_one("h1#indhold")["lang"] == "en"
+    assert course.select_one(".kk-lead")["lang"] == "en"
+    assert course.select_one(".kk-description")["lang"] == "en"
+    mail = course.select_one(".kk-key [data-kk=signup]")["href"]
+    query = parse_qs(urlsplit(mail).query)
+    assert query["subject"][0].startswith("Sign-up: Understanding recovery")
+    assert query["body"][0].startswith("Hello")
+    # a Danish course's text is not marked
+    assert not page(citizen_site, "kurser/kursus-a/").select_one("h1#indhold").get("lang")
+
+
+def test_a_venue_abroad_shows_its_country_on_the_page_the_map_link_and_in_the_pdf(
+        citizen_site):
+    venue = page(citizen_site, "steder/gateshead/")
+    assert "Gateshead NE8 4LN, Storbritannien" in venue.select_one(".kk-lead").get_text()
+    assert "Storbritannien" in venue.select_one("a.kk-map")["href"]
+    words, _ = pdf(citizen_site)
+    assert "Gateshead NE8 4LN, Storbritannien" in words
+    assert "Mød op ved lågen til haven." in words  # the offering's note
+
+
+def test_a_course_page_leads_back_to_the_list_and_marks_its_tab(citizen_site):
+    course = page(citizen_site, "kurser/kursus-a/")
+    back = course.select_one("nav.kk-crumbs a")
+    assert back["href"] == "../../kurser/"
+    active = course.select_one(".md-tabs__item--active a")
+    assert active.get_text(strip=True) == "Kurser"
+
+
+def test_a_course_with_several_offerings_says_so_first_and_leads_with_the_next(tmp_path):
+    more = """  - key: sommer
+    venue: haven
+    status: open
+    registration: {deadline: 2027-01-20}
+    sessions:
+      - {date: 2027-01-25, start: "10:00", end: "13:00"}
+"""
+    site = build_mini(tmp_path, lambda root: append(root, "kursus-a", more))
+    box = key_facts(site, "kursus-a")
+    choice = box.select_one("[data-kk=choice]").get_text(" ", strip=True)
+    assert choice.startswith("2 hold: mandag og onsdag"), choice
+    assert box.select_one("[data-kk=first-date]")["datetime"].startswith("2027-01-25")
+
+
+def test_on_a_phone_the_home_pages_first_screen_leads_to_the_courses(citizen_site, browser):
+    from conftest import serve
+
+    with serve(citizen_site) as origin:
+        tab = browser.new_page(viewport={"width": 390, "height": 844})
+        tab.goto(origin + "/")
+        links = tab.evaluate("""() => [...document.querySelectorAll('article a')]
+          .filter(a => /kurser\\//.test(a.getAttribute('href')))
+          .map(a => a.getBoundingClientRect().top)""")
+        tab.close()
+    assert links and min(links) < 844 - 44, links
