@@ -77,8 +77,9 @@ def true_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def false_site(tmp_path_factory) -> Path:
-    return build_mini(tmp_path_factory.mktemp("false"), every_claim_false)
+def false_site(citizen_site) -> Path:
+    """One build serves both: the citizen's catalogue makes every site-wide claim false."""
+    return citizen_site
 
 
 @pytest.mark.parametrize("claim", sorted(CLAIMS))
@@ -205,6 +206,17 @@ offerings:
       start: "13:00"
       end: "15:00"
       from: 2026-09-07
+  - key: tema
+    venue: haven
+    status: open
+    registration: {required: true, deadline: 2027-01-10}
+    recurrence:
+      frequency: weekly
+      weekday: onsdag
+      start: "16:00"
+      end: "18:00"
+      from: 2027-01-13
+      until: 2027-03-31
 """
 
 MONTHLY_ONLINE = """title: Aftencafé online
@@ -258,8 +270,9 @@ GATESHEAD = """  gateshead:
 
 def citizen_catalogue(root: Path) -> None:
     """The small catalogue with what a citizen must see first: a cancelled offering in the
-    coming weeks, an ongoing drop-in group that began in September, a monthly online group for
-    adults, an English course at a venue abroad, and a school where one enrols first."""
+    coming weeks, an ongoing drop-in group that began in September beside a themed group, a
+    monthly online group for adults, an English course at a venue abroad, and a school where
+    one enrols first; and one course with a price, one for patients only, one not co-taught."""
     a = root / "courses" / "kursus-a.yaml"
     a.write_text(a.read_text(encoding="utf-8") + CANCELLED, encoding="utf-8")
     (root / "courses" / "mandagsgruppen.yaml").write_text(ONGOING, encoding="utf-8")
@@ -269,6 +282,7 @@ def citizen_catalogue(root: Path) -> None:
     text = school.read_text(encoding="utf-8").replace("venues:\n", "venues:\n" + GATESHEAD)
     text += "enrol_first: {how: Udfyld optagelsesskemaet hos skolen.}\n"
     school.write_text(text, encoding="utf-8")
+    every_claim_false(root)
 
 
 @pytest.fixture(scope="module")
@@ -414,19 +428,12 @@ def test_a_course_page_leads_back_to_the_list_and_marks_its_tab(citizen_site):
     assert active.get_text(strip=True) == "Kurser"
 
 
-def test_a_course_with_several_offerings_says_so_first_and_leads_with_the_next(tmp_path):
-    more = """  - key: sommer
-    venue: haven
-    status: open
-    registration: {deadline: 2027-01-20}
-    sessions:
-      - {date: 2027-01-25, start: "10:00", end: "13:00"}
-"""
-    site = build_mini(tmp_path, lambda root: append(root, "kursus-a", more))
-    box = key_facts(site, "kursus-a")
+def test_a_course_with_several_offerings_says_so_first_and_leads_with_the_next(citizen_site):
+    box = key_facts(citizen_site, "mandagsgruppen")
     choice = box.select_one("[data-kk=choice]").get_text(" ", strip=True)
     assert choice.startswith("2 hold: mandag og onsdag"), choice
-    assert box.select_one("[data-kk=first-date]")["datetime"].startswith("2027-01-25")
+    assert box.select_one("[data-kk=first-date]")["datetime"].startswith("2026-12-07")
+    assert box.select_one(".kk-key__lead").get_text(" ", strip=True).startswith("Hver mandag")
 
 
 def test_on_a_phone_the_home_pages_first_screen_leads_to_the_courses(citizen_site, browser):
