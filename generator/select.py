@@ -61,10 +61,14 @@ class SiteFacts:
 
     A sentence about "all courses" (free, open to all, co-taught ...) is true only of the courses
     this build shows; templates ask `share(n)` and choose their words ("alle", "de fleste",
-    "nogle") or say nothing. Each field counts courses, except where it says otherwise.
+    "nogle") or say nothing. Each field counts courses, except where it says otherwise. What
+    courses are (free, open, who teaches) counts every course with a page; how one takes part
+    (drop-in, sign-up, length, group size) counts only what is still ahead, of the `current`
+    courses, with `share_current`.
     """
 
     courses: int = 0
+    current: int = 0  # courses with an offering today or later
     free: int = 0  # no price (a stay whose price is 0 is free too)
     open_to_all: int = 0  # no eligibility: nobody is turned away by age, place or group
     no_referral: int = 0  # not only for a psychiatry's patients (that takes a referral)
@@ -88,16 +92,24 @@ class SiteFacts:
             return "all"
         return "most" if 2 * n > self.courses else "some"
 
+    def share_current(self, n: int) -> str:
+        """The same word for a count of current courses."""
+        return replace(self, courses=self.current).share(n)
+
     @classmethod
-    def of(cls, catalogue: Catalogue, courses) -> "SiteFacts":
+    def of(cls, catalogue: Catalogue, courses, ahead=None) -> "SiteFacts":
+        """`ahead(course)` gives its offerings still to come (default: all of them)."""
         count = dict.fromkeys(("free", "open_to_all", "no_referral", "co_taught", "peers",
                                "relatives", "external", "drop_in", "sign_up", "single_session",
                                "several_sessions", "three_hours"), 0)
         capacities: list[int] = []
         channels: set[str] = set()
+        current = 0
         for course in courses:
-            offerings = course.offerings
-            forms = {catalogue.led_by(course)} | {catalogue.led_by(course, o) for o in offerings}
+            forms = {catalogue.led_by(course)} | {catalogue.led_by(course, o)
+                                                   for o in course.offerings}
+            offerings = ahead(course) if ahead else course.offerings
+            current += bool(offerings)
             rule = course.eligibility
             seen = {
                 "free": course.free,
@@ -126,7 +138,7 @@ class SiteFacts:
                     r = o.registration
                     channels.update(k for k, v in (("email", r.email), ("phone", r.phone),
                                                    ("url", r.url)) if v)
-        return cls(courses=len(courses), **count,
+        return cls(courses=len(courses), current=current, **count,
                    capacity=(min(capacities), max(capacities)) if capacities else None,
                    channels=frozenset(channels))
 
@@ -170,7 +182,7 @@ class Selection:
     @cached_property
     def facts(self) -> SiteFacts:
         """What may be said of this build's courses as a whole (home page, PDF, about)."""
-        return SiteFacts.of(self.catalogue, self.courses)
+        return SiteFacts.of(self.catalogue, self.courses, self.upcoming)
 
     @cached_property
     def schools(self):
