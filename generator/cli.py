@@ -277,7 +277,8 @@ def cmd_editor(args) -> int:
     root = find_root(Path.cwd())
     try:  # what it writes: config.yml, index.html, catalogue-editor.js and Decap's bundle
         check_writes(root, args.out,
-                     ["config.yml", "index.html", "catalogue-editor.js", "decap-cms.js"],
+                     ["config.yml", "index.html", "catalogue-editor.js", "catalogue-editor.css",
+                      "decap-cms.js"],
                      editor_ours)
     except UnsafeOutput as error:
         return refuse(error)

@@ -63,6 +63,11 @@ class Recurrence:
         first = next((d.date() for d in self._rule(self.until) if d.date() not in skip), None)
         return min((d for d in (first, *self.extras) if d is not None), default=None)
 
+    def next_on_pattern(self, day: dt.date) -> dt.date | None:
+        """The first date of the pattern (before exceptions) on or after this day."""
+        found = self._rule(self.until).after(dt.datetime.combine(day, dt.time()), inc=True)
+        return found.date() if found else None
+
     def last_date(self) -> dt.date | None:
         """The last date of a rule with an end (its 'until' need not be on the pattern)."""
         if self.until is None:

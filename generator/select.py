@@ -15,6 +15,32 @@ from .model import (Availability, Catalogue, Course, Offering, Session, Teacher,
                     Visibility)
 
 
+# How far ahead a cancelled or postponed offering is news for the first screen of its course.
+COMING_WEEKS = 8
+
+# Short, frequent words of the languages a course's own text is likely written in. A course
+# taught in English at a British college is described in English; one taught in Urdu at a
+# Danish school is described in Danish. The text's language is the one whose words it uses.
+_COMMON_WORDS = {
+    "da": frozenset("og i at er det en du på til med af for som vi de kan har ikke om".split()),
+    "en": frozenset("the and to of a in you is for with on this are be your we it how".split()),
+    "de": frozenset("und der die das ist zu mit den sie nicht ein eine für wir ich auf".split()),
+    "sv": frozenset("och att det som en på är för med av till vi du inte om har hur".split()),
+    "no": frozenset("og i det som en på er for med av til vi du ikke om har hvordan".split()),
+}
+
+
+def text_language(course: Course) -> str:
+    """The language the course's title, summary and description are written in: its teaching
+    language when the words say so, else Danish (the site's)."""
+    if course.language == "da" or course.language not in _COMMON_WORDS:
+        return "da"
+    words = " ".join((course.title, course.summary, course.description)).lower().split()
+    score = {lang: sum(w.strip(".,:;!?()") in common for w in words)
+             for lang, common in _COMMON_WORDS.items() if lang in ("da", course.language)}
+    return course.language if score[course.language] > score["da"] else "da"
+
+
 @dataclass(frozen=True)
 class Dated:
     """One session with what it belongs to, for calendars and date lists."""
@@ -27,6 +53,94 @@ class Dated:
     @property
     def sort_key(self):
         return (self.session.starts_at, self.course.title, self.offering.key)
+
+
+@dataclass(frozen=True)
+class SiteFacts:
+    """What may be said of the build's courses as a whole, counted from them.
+
+    A sentence about "all courses" (free, open to all, co-taught ...) is true only of the courses
+    this build shows; templates ask `share(n)` and choose their words ("alle", "de fleste",
+    "nogle") or say nothing. Each field counts courses, except where it says otherwise. What
+    courses are (free, open, who teaches) counts every course with a page; how one takes part
+    (drop-in, sign-up, length, group size) counts only what is still ahead, of the `current`
+    courses, with `share_current`.
+    """
+
+    courses: int = 0
+    current: int = 0  # courses with an offering today or later
+    free: int = 0  # no price (a stay whose price is 0 is free too)
+    open_to_all: int = 0  # no eligibility: nobody is turned away by age, place or group
+    no_referral: int = 0  # not only for a psychiatry's patients (that takes a referral)
+    co_taught: int = 0  # every offering taught by one with lived experience and a professional
+    peers: int = 0  # led by peers (a course, or one of its offerings)
+    relatives: int = 0
+    external: int = 0
+    drop_in: int = 0  # has an offering one just comes to
+    sign_up: int = 0  # has an offering one signs up for
+    single_session: int = 0  # every offering is one session (not a stay, not a series)
+    several_sessions: int = 0  # has an offering of several sessions or a recurring group
+    three_hours: int = 0  # single-session courses of about three hours (2.5 to 3.5)
+    capacity: tuple[int, int] | None = None  # smallest and largest group that names one
+    channels: frozenset[str] = frozenset()  # "email", "phone", "url": how one signs up
+
+    def share(self, n: int) -> str:
+        """'all', 'most', 'some' or 'none': the word a sentence about n courses may use."""
+        if n == 0 or self.courses == 0:
+            return "none"
+        if n == self.courses:
+            return "all"
+        return "most" if 2 * n > self.courses else "some"
+
+    def share_current(self, n: int) -> str:
+        """The same word for a count of current courses."""
+        return replace(self, courses=self.current).share(n)
+
+    @classmethod
+    def of(cls, catalogue: Catalogue, courses, ahead=None) -> "SiteFacts":
+        """`ahead(course)` gives its offerings still to come (default: all of them)."""
+        count = dict.fromkeys(("free", "open_to_all", "no_referral", "co_taught", "peers",
+                               "relatives", "external", "drop_in", "sign_up", "single_session",
+                               "several_sessions", "three_hours"), 0)
+        capacities: list[int] = []
+        channels: set[str] = set()
+        current = 0
+        for course in courses:
+            forms = {catalogue.led_by(course)} | {catalogue.led_by(course, o)
+                                                   for o in course.offerings}
+            offerings = ahead(course) if ahead else course.offerings
+            current += bool(offerings)
+            rule = course.eligibility
+            seen = {
+                "free": course.free,
+                "open_to_all": rule is None,
+                "no_referral": rule is None or "patients" not in rule.groups,
+                "co_taught": forms == {"co-taught"},
+                "peers": "peers" in forms,
+                "relatives": "relatives" in forms,
+                "external": "external" in forms,
+                "drop_in": any(not o.registration.required for o in offerings),
+                "sign_up": any(o.registration.required for o in offerings),
+                "single_session": bool(offerings) and all(
+                    len(o.sessions) == 1 and not o.recurrence and not o.sessions[0].multi_day
+                    for o in offerings),
+                "several_sessions": any(len(o.sessions) > 1 or o.recurrence for o in offerings),
+            }
+            if seen["single_session"]:
+                hours = [(s.ends_at - s.starts_at).total_seconds() / 3600
+                         for o in offerings for s in o.sessions]
+                seen["three_hours"] = all(2.5 <= h <= 3.5 for h in hours)
+            for key, true in seen.items():
+                count[key] += bool(true)
+            capacities += [o.capacity for o in offerings if o.capacity]
+            for o in offerings:
+                if o.registration.required:
+                    r = o.registration
+                    channels.update(k for k, v in (("email", r.email), ("phone", r.phone),
+                                                   ("url", r.url)) if v)
+        return cls(courses=len(courses), current=current, **count,
+                   capacity=(min(capacities), max(capacities)) if capacities else None,
+                   channels=frozenset(channels))
 
 
 @dataclass(frozen=True)
@@ -61,6 +175,15 @@ class Selection:
                 chosen.append(replace(course, offerings=offerings))
         return tuple(sorted(chosen, key=lambda c: (c.title.casefold(), c.id)))
 
+    @staticmethod
+    def text_language(course: Course) -> str:
+        return text_language(course)
+
+    @cached_property
+    def facts(self) -> SiteFacts:
+        """What may be said of this build's courses as a whole (home page, PDF, about)."""
+        return SiteFacts.of(self.catalogue, self.courses, self.upcoming)
+
     @cached_property
     def schools(self):
         ids = set(self.catalogue.schools) if self.everything else \
@@ -93,22 +216,41 @@ class Selection:
         return tuple(o for o in course.offerings if o.last_date < self.today)
 
     def headline(self, course: Course) -> Offering | None:
-        """The offering a card puts forward: the first one can sign up for or just come to
-        today, else the first that opens later, else one under way, else the next at all."""
+        """The offering a card and the key facts put forward: the next by date of those one can
+        sign up for, just come to, or sign up for later; else the next under way or past its
+        deadline; else the next at all."""
         states = [(o, o.availability(self.today)) for o in self.upcoming(course)]
         for wanted in ((Availability.OPEN, Availability.FEW, Availability.FULL,
-                        Availability.DROP_IN),
-                       (Availability.NOT_YET,),
+                        Availability.DROP_IN, Availability.NOT_YET),
                        (Availability.CLOSED, Availability.STARTED),
                        tuple(Availability)):
-            for offering, state in states:
-                if state in wanted:
-                    return offering
+            found = [o for o, state in states if state in wanted]
+            if found:
+                return min(found, key=self.next_date)
         return None
 
+    def choice(self, course: Course) -> tuple[Offering, ...]:
+        """Upcoming offerings that take place, by their next session: what one can choose."""
+        return tuple(sorted((o for o in self.upcoming(course) if o.takes_place),
+                            key=lambda o: (self.next_date(o), o.key)))
+
+    def called_off(self, course: Course) -> tuple[Offering, ...]:
+        """Cancelled or postponed offerings in the coming weeks, or before the one the key facts
+        put forward: whoever signed up for one must see it first, not a later date."""
+        soon = self.today + dt.timedelta(weeks=COMING_WEEKS)
+        lead = self.headline(course)
+        if lead is None or not lead.takes_place:
+            soon = dt.date.max  # nothing else to put forward: every one called off, first
+        else:
+            soon = max(soon, self.next_date(lead))
+        return tuple(sorted((o for o in self.upcoming(course) if not o.takes_place
+                             and self.next_date(o) <= soon),
+                            key=lambda o: (self.next_date(o), o.key)))
+
     def next_date(self, offering: Offering) -> dt.date:
-        """The offering's first session from today on."""
-        return next(s.date for s in offering.sessions if s.date >= self.today)
+        """The offering's first session from today on (a stay under way: its arrival)."""
+        return next((s.date for s in offering.sessions if s.last_day >= self.today),
+                    offering.first_date)
 
     def next_start(self, course: Course) -> dt.date | None:
         dates = [s.date for o in self.upcoming(course) if o.takes_place

@@ -45,6 +45,10 @@ class _Strings:
         value = self._data[name]
         return _Strings(value) if isinstance(value, dict) else value
 
+    def __contains__(self, name) -> bool:
+        # A group of variants may leave one out on purpose (t.facts.*: "say nothing").
+        return name in self._data
+
     def __getattr__(self, name):
         try:
             return self[name]
@@ -98,6 +102,8 @@ def make_environment(*folders: str) -> Environment:
     env.filters["isoweek"] = lambda day: day.isocalendar()[1]
     env.filters["rhythm"] = rhythm
     env.filters["language_name"] = language_name
+    env.filters["country_name"] = country_name
+    env.filters["address"] = postal_address
     env.filters["who_may_come"] = who_may_come
     env.filters["dates_list"] = dates_list
     return env
@@ -108,9 +114,9 @@ def make_environment(*folders: str) -> Environment:
 _POSITION_WORDS = {1: "første", 2: "anden", 3: "tredje", 4: "fjerde", -1: "sidste"}
 
 
-def rhythm(rule, year: bool = True) -> str:
+def rhythm(rule, year: bool = True, period: bool = True) -> str:
     """'Hver mandag kl. 13.00–15.00, fortløbende' or 'Første torsdag i måneden kl. 17.00–19.00,
-    4. februar til 24. juni 2027'."""
+    4. februar til 24. juni 2027'; without its period, only 'Hver mandag kl. 13.00–15.00'."""
     t = strings()["shape"]
     weekday = strings()["weekdays"][rule.weekday]
     if rule.frequency == "weekly":
@@ -121,6 +127,8 @@ def rhythm(rule, year: bool = True) -> str:
             position=_POSITION_WORDS.get(rule.position, ""), weekday=weekday, n=rule.interval)
     words = words[0].upper() + words[1:]
     words += " " + t["at"].format(start=danish_time(rule.start), end=danish_time(rule.end))
+    if not period:
+        return words
     if rule.until is None:
         return f"{words}, {t['ongoing']}"
     start, end = rule.first_date() or rule.first, rule.last_date() or rule.until
@@ -133,6 +141,23 @@ def dates_list(days, year: bool = False) -> str:
     """'26. marts og 14. maj'."""
     words = [danish_date(d, weekday=False, year=year) for d in days]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]
+
+
+def country_name(code: str) -> str:
+    return strings()["countries"].get(code, code)
+
+
+# Countries that write the town before the postcode ("Gateshead NE8 1AA").
+_TOWN_FIRST = frozenset({"GB", "IE", "US", "CA"})
+
+
+def postal_address(venue) -> str:
+    """'Hørhavevej 14, 8900 Randers C'; abroad as that country writes it, with the country
+    named: 'Church Street 2, Gateshead NE8 1AA, Storbritannien'."""
+    town = f"{venue.city} {venue.postal_code}" if venue.country in _TOWN_FIRST \
+        else f"{venue.postal_code} {venue.city}"
+    line = f"{venue.address}, {town.strip()}"
+    return line if venue.country == "DK" else f"{line}, {country_name(venue.country)}"
 
 
 def language_name(code: str) -> str:

@@ -553,3 +553,15 @@ def test_a_time_must_be_written_in_digits_0_to_9(mini: Path, value: str):
 def test_times_may_still_be_written_with_one_digit_hours_or_a_full_stop(mini: Path):
     _apply(mini, A, ('start: "10:00", end: "13:00"', 'start: "9:30", end: "13.00"'))
     assert [d for d in _codes(mini, TODAY) if d.severity == "error"] == []
+
+
+def test_a_clash_with_a_stay_names_the_day_and_hours_of_the_clash_itself(mini: Path):
+    # kursus-a's team on a stay from 1 to 5 February; kursus-b has fag-f on the 3rd, 10-13.
+    _apply(mini, A, ('- {date: 2027-02-03, start: "10:00", end: "13:00"}\n'
+                     '      - {date: 2027-02-10, start: "10:00", end: "13:00"}',
+                     '- {date: 2027-02-01, start: "10:00", end_date: 2027-02-05, end: "14:00"}'))
+    _apply(mini, B, ("teachers: [paa-r, fag-g]", "teachers: [paa-r, fag-f]"))
+    messages = [d.message for d in _codes(mini, TODAY) if d.code == "B501"]
+    assert len(messages) == 2
+    assert all("2027-02-03 kl. 10.00–13.00 " in m for m in messages), messages
+    assert not [m for m in messages if "2027-02-01" in m or "14.00" in m]

@@ -19,7 +19,7 @@ import functools
 import icalendar
 
 from ..dates import COPENHAGEN
-from ..templating import strings
+from ..templating import danish_date, postal_address, strings, who_may_come
 from . import Asset, Build, feed_path, offering_ics_path, theme_feed_path
 
 PRODID = "-//Recoveryskolerne//Kursuskatalog//DA"
@@ -59,13 +59,14 @@ def _location(venue, offering, room) -> str | None:
     t = strings()["shape"]
     if venue is None:
         return t["online"] if offering.online else None
-    place = f"{venue.name}{', ' + room if room else ''}, {venue.address}, " \
-            f"{venue.postal_code} {venue.city}"
+    place = f"{venue.name}{', ' + room if room else ''}, {postal_address(venue)}"
     return f"{place} {t['and_online']}" if offering.attendance == "hybrid" else place
 
 
-def series_parts(offering, today: dt.date) -> tuple[tuple[dt.date, ...], tuple[dt.date, ...]]:
-    """A recurring offering's expanded dates, split: (the pattern's dates, the extras).
+def series_parts(offering, today: dt.date, start: dt.date | None = None
+                 ) -> tuple[tuple[dt.date, ...], tuple[dt.date, ...]]:
+    """A recurring offering's expanded dates from `start` (all when None), split: (the
+    pattern's dates, the extras).
 
     DTSTART is always the first real occurrence (RFC 5545 counts DTSTART as one), so the
     series starts on the first pattern date that is not an exception, and an extra before it
@@ -74,14 +75,16 @@ def series_parts(offering, today: dt.date) -> tuple[tuple[dt.date, ...], tuple[d
     the wrong week of an "every other week", makes dates the group does not have.
     """
     rule = offering.recurrence
-    held = {s.date for s in offering.sessions}
+    held = {s.date for s in offering.sessions if start is None or s.date >= start}
     pattern = tuple(d for d in rule.pattern_dates(today) if d in held)
     return pattern, tuple(sorted(held - set(pattern)))
 
 
-def _event(selection, course, offering, index, session, site) -> icalendar.Event:
+def _event(selection, course, offering, index, session, site,
+           start: dt.date | None = None) -> icalendar.Event:
     """One session's event; with index "r", the whole recurring offering's one event (from
-    its first pattern date); with "x<date>", an extra date before it, alone."""
+    its first pattern date, or from `start`: a download begins at the next date of a group
+    under way); with "x<date>", an extra date before it, alone."""
     t = strings()
     venue = selection.catalogue.venues.get(offering.venue_id)
     event = icalendar.Event()
@@ -90,7 +93,7 @@ def _event(selection, course, offering, index, session, site) -> icalendar.Event
     event.add("dtstamp", dt.datetime.combine(selection.today, dt.time(), dt.timezone.utc))
     rule = offering.recurrence if index == "r" else None
     if rule is not None:
-        pattern, extras = series_parts(offering, selection.today)
+        pattern, extras = series_parts(offering, selection.today, start)
         first = pattern[0]
         event.add("dtstart", dt.datetime.combine(first, rule.start, COPENHAGEN))
         event.add("dtend", dt.datetime.combine(first, rule.end, COPENHAGEN))
@@ -123,6 +126,9 @@ def _event(selection, course, offering, index, session, site) -> icalendar.Event
     state = offering.availability(selection.today).value
     if offering.status_note:
         description.append(f"{t['availability'][state].format(date='')}: {offering.status_note}")
+    if offering.note:
+        description.append(offering.note)
+    description += _who(selection, course)
     description.append(_sign_up(offering, state, words))
     # Roles only: a calendar file is copied and forwarded, so it never carries a name.
     roles = [t["roles"][r] for r in ("peer", "relative", "professional")
@@ -153,8 +159,28 @@ def _sign_up(offering, state: str, words) -> str:
     channels = [c for c in (sign_up.url, sign_up.email, sign_up.phone) if c]
     line = words["signup"].format(how=words["or"].join(channels)) if channels else ""
     if sign_up.deadline:
-        line += " " + words["deadline"].format(date=sign_up.deadline.strftime("%d.%m.%Y"))
+        line += " " + words["deadline"].format(date=danish_date(sign_up.deadline))
+    if sign_up.note and state != "drop-in":
+        line += " " + sign_up.note
     return line.strip() or words["contact"]
+
+
+def _who(selection, course) -> list[str]:
+    """Who may come and "meld dig ind først", as the course page says them: a calendar entry
+    is often all one looks at before going."""
+    t = strings()["shape"]
+    lines = []
+    rule = course.eligibility
+    if rule is not None:
+        said = who_may_come(rule) + ([rule.note] if rule.note else [])
+        if said:
+            lines.append(f"{t['who']}: " + ". ".join(said) + ".")
+    school = selection.catalogue.schools.get(course.school_id)
+    if school is not None and school.enrol_first:
+        lines.append(" ".join(filter(None, (
+            t["enrol_first_text"].format(school=school.name), school.enrol_first.how,
+            school.enrol_first.url))))
+    return lines
 
 
 @functools.lru_cache(maxsize=1)
@@ -208,31 +234,32 @@ class Calendars:
         self.selection, self.site = selection, site
         self._events: dict[tuple[str, str, int | str], bytes] = {}
 
-    def _event(self, course, offering, index: int | str) -> bytes:
+    def _event(self, course, offering, index: int | str, start: dt.date | None = None) -> bytes:
         if offering.recurrence is not None:
             index = "r"  # the series, whichever of its sessions asked
-        key = (course.id, offering.key, index)
+        key = (course.id, offering.key, index, start)
         if key not in self._events:
             if index == "r":
-                self._events[key] = self._series(course, offering)
+                self._events[key] = self._series(course, offering, start)
             else:
                 session = offering.sessions[index]
                 self._events[key] = to_ical(_event(self.selection, course, offering, index,
                                                    session, self.site))
         return self._events[key]
 
-    def _series(self, course, offering) -> bytes:
+    def _series(self, course, offering, start: dt.date | None = None) -> bytes:
         """The recurring offering's series event, and an event for each extra before it."""
-        pattern, extras = series_parts(offering, self.selection.today)
-        start = pattern[0] if pattern else None
+        pattern, extras = series_parts(offering, self.selection.today, start)
+        first = pattern[0] if pattern else None
         events = []
-        for number, session in enumerate(offering.sessions):
-            if session.date in extras and (start is None or session.date < start):
+        for session in offering.sessions:
+            if session.date in extras and (first is None or session.date < first):
                 events.append(_event(self.selection, course, offering,
                                      f"x{session.date.isoformat()}", session, self.site))
-        if start is not None:
-            session = next(s for s in offering.sessions if s.date == start)
-            events.insert(0, _event(self.selection, course, offering, "r", session, self.site))
+        if first is not None:
+            session = next(s for s in offering.sessions if s.date == first)
+            events.insert(0, _event(self.selection, course, offering, "r", session, self.site,
+                                    start))
         return b"".join(to_ical(e) for e in events)
 
     def _file(self, name: str, events: list[bytes]) -> bytes:
@@ -244,7 +271,17 @@ class Calendars:
         """All sessions of one offering: what "Tilføj til kalender" downloads."""
         indexes = ["r"] if offering.recurrence else range(len(offering.sessions))
         return self._file(f"{course.title} – {self.site.name}",
-                          [self._event(course, offering, i) for i in indexes])
+                          [self._event(course, offering, i, self.next_start(offering))
+                           for i in indexes])
+
+    def next_start(self, offering) -> dt.date | None:
+        """Where a group under way starts in a downloaded file: its next date on the pattern,
+        so a phone is not filled with the weeks that have passed. The series stays one event
+        with its RRULE. None: the pattern's own start (not begun yet, or not recurring)."""
+        rule = offering.recurrence
+        if rule is None or rule.pattern_start() >= self.selection.today:
+            return None
+        return rule.next_on_pattern(self.selection.today)
 
     def feed(self, dated, name: str) -> bytes:
         """A subscribable feed of upcoming sessions (cancelled ones included, marked so); a

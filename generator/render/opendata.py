@@ -336,6 +336,15 @@ def to_csv(name: str, table: list[dict]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _about(selection: Selection) -> str:
+    """What the courses are, claiming "free" or "open to all" only when every course is."""
+    facts, words = selection.facts, strings()["facts"]
+    return words["description"].format(
+        what=words["description_free" if facts.share(facts.free) == "all"
+                   else "description_courses"].lower(),
+        open=words["description_open"] if facts.share(facts.open_to_all) == "all" else "")
+
+
 def descriptor(selection: Selection, site: Site) -> dict:
     publisher = {"title": site.name, "role": "publisher"}
     if site.url:
@@ -344,8 +353,7 @@ def descriptor(selection: Selection, site: Site) -> dict:
         "name": make_id(site.name) + "-kursuskatalog",
         "title": f"{site.name}: kursuskatalog",
         "description": ("Kurser, hold og undervisningsgange fra recoveryskolernes katalog: "
-                        "gratis kurser om recovery og mental sundhed, åbne for alle. "
-                        "Undervisere vises kun med deres samtykke. En tekst, der begynder med "
+                        + _about(selection) + " Undervisere vises kun med deres samtykke. En tekst, der begynder med "
                         "=, +, -, @, tabulator eller linjeskift, har en ' foran, så et regneark "
                         "ikke læser den som en formel."),
         "licenses": [LICENSE],

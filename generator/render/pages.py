@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 
 from ..photos import publish_photo
 from ..select import Selection
-from ..templating import month_name, strings
+from ..templating import month_name, postal_address, strings
 from . import Asset, Build, Page, feed_path, offering_ics_path, pdf_path, theme_feed_path
 
 BRAND_ASSETS = "assets/brand/"
@@ -168,7 +168,7 @@ def plan(build: Build) -> list[Page | Asset]:
                             guide.summary, {"guide": guide, "downloads": downloads[guide.id]}))
     for venue in sel.venues:
         planned.append(Page(f"steder/{venue.id}.md", "venue.html", venue.name,
-                            f"{venue.address}, {venue.postal_code} {venue.city}",
+                            postal_address(venue),
                             {"venue": venue}))
     for guide in sel.guides:
         for written, _ in guide.images:

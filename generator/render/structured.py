@@ -158,7 +158,6 @@ def course_jsonld(selection, course, site) -> str:
             "location": location,
             "organizer": organizer,
             "startDate": _iso(offering.sessions[0].date, offering.sessions[0].start),
-            "endDate": _iso(offering.sessions[-1].last_day, offering.sessions[-1].end),
             "eventStatus": status,
             "isAccessibleForFree": course.free,
             "offers": _offer(offering, selection.today, course),
@@ -169,6 +168,9 @@ def course_jsonld(selection, course, site) -> str:
                          for s in offering.sessions if s.date >= selection.today
                          or offering.recurrence is None],
         }
+        if not offering.ongoing:
+            # An ongoing group has no end: its last expanded date is only the display horizon.
+            instance["endDate"] = _iso(offering.sessions[-1].last_day, offering.sessions[-1].end)
         if offering.recurrence is not None:
             # schema.org's Schedule says the rhythm; subEvent lists the expanded dates ahead.
             rule = offering.recurrence
@@ -179,6 +181,10 @@ def course_jsonld(selection, course, site) -> str:
                         "repeatFrequency": "P%dW" % rule.interval if rule.frequency == "weekly"
                         else "P%dM" % rule.interval,
                         "scheduleTimezone": "Europe/Copenhagen", "name": rhythm(rule)}
+            if rule.frequency == "monthly" and rule.position and rule.position > 0:
+                # "første torsdag": the .ics says BYDAY=1TH. schema.org counts weeks 1 to 5
+                # and has no word for "the last", which the schedule's name then says.
+                schedule["byMonthWeek"] = rule.position
             if rule.until:
                 schedule["endDate"] = rule.until.isoformat()
             if rule.exceptions:

@@ -45,6 +45,16 @@ def _describe(session, course) -> str:
     return f"'{course.title}' ({session.pos.file}:{session.pos.line})"
 
 
+def _when(here, there) -> dict:
+    """The clash itself, not the whole session: a stay from the 10th to the 14th that clashes
+    with a morning on the 13th is reported on the 13th, at that morning's hours."""
+    starts, ends = max(here[0], there[0]), min(here[1], there[1])
+    day = starts.date().isoformat()
+    if ends.date() != starts.date():
+        day = f"{day}–{ends.date().isoformat()}"
+    return {"date": day, "time": clock_span(starts.time(), ends.time())}
+
+
 def _both_ways(pairs):
     """Each clash once from each side: (this entry, the other entry)."""
     for first, second in pairs:
@@ -62,10 +72,9 @@ def teacher_not_double_booked(catalogue: Catalogue, context):
             for teacher in dict.fromkeys(offering.teacher_ids):
                 for starts, ends, session in times:
                     groups[teacher].append((starts, ends, session, course, teacher))
-    for (_, _, here, _, teacher), (_, _, there, there_course, _) in \
-            _both_ways(_overlaps(groups)):
-        yield problem("B501", here.pos, teacher=teacher, date=here.date.isoformat(),
-                      time=clock_span(here.start, here.end),
+    for mine, theirs in _both_ways(_overlaps(groups)):
+        here, teacher, there, there_course = mine[2], mine[4], theirs[2], theirs[3]
+        yield problem("B501", here.pos, teacher=teacher, **_when(mine, theirs),
                       other=_describe(there, there_course))
 
 
@@ -81,7 +90,7 @@ def room_not_double_booked(catalogue: Catalogue, context):
                     else f"Stedet '{offering.venue_id}'"
                 groups[(offering.venue_id, room_key(room) if room else "")].append(
                     (session.starts_at, session.ends_at, session, course, label))
-    for (_, _, here, _, label), (_, _, there, there_course, _) in _both_ways(_overlaps(groups)):
-        yield problem("B502", here.pos, room=label, date=here.date.isoformat(),
-                      time=clock_span(here.start, here.end),
+    for mine, theirs in _both_ways(_overlaps(groups)):
+        here, label, there, there_course = mine[2], mine[4], theirs[2], theirs[3]
+        yield problem("B502", here.pos, room=label, **_when(mine, theirs),
                       other=_describe(there, there_course))

@@ -97,7 +97,7 @@ def test_an_event_has_its_place_room_link_and_summary(build: Build):
     # The summary, how to sign up, the team by role only (the file is forwarded), the page.
     assert str(first["description"]) == (
         "Et kursus, som testene bygger på.\n\n"
-        "Tilmelding: tilmelding@example.org. Sidste frist 27.01.2027.\n\n"
+        "Tilmelding: tilmelding@example.org. Sidste frist onsdag 27. januar 2027.\n\n"
         "Undervisere: Peer-underviser, Fagprofessionel underviser.\n\n"
         "Læs mere og se ændringer: https://test.example.org/kurser/kursus-a/")
     assert str(first["status"]) == "CONFIRMED"
