@@ -58,9 +58,11 @@ def teacher_not_double_booked(catalogue: Catalogue, context):
         for offering in course.offerings:
             if not offering.takes_place:
                 continue
-            times = [(s.starts_at, s.ends_at, s) for s in offering.sessions]
-            for teacher in dict.fromkeys(offering.teacher_ids):
-                for starts, ends, session in times:
+            # Absolute times (issue 23): a teacher online from London at 14.00 and in Randers
+            # at 15.00 Danish time is in two places at once.
+            for session in offering.sessions:
+                starts, ends = session.starts_utc, session.ends_utc
+                for teacher in dict.fromkeys(offering.team_of(session)):
                     groups[teacher].append((starts, ends, session, course, teacher))
     for (_, _, here, _, teacher), (_, _, there, there_course, _) in \
             _both_ways(_overlaps(groups)):
@@ -73,14 +75,18 @@ def room_not_double_booked(catalogue: Catalogue, context):
     groups = defaultdict(list)
     for course in catalogue.courses.values():
         for offering in course.offerings:
-            if not offering.takes_place or offering.venue_id is None:
-                continue  # online only: no room to book
+            if not offering.takes_place:
+                continue
             for session in offering.sessions:
-                room = session.room or offering.room
-                label = f"Lokalet '{room}' på '{offering.venue_id}'" if room \
-                    else f"Stedet '{offering.venue_id}'"
-                groups[(offering.venue_id, room_key(room) if room else "")].append(
-                    (session.starts_at, session.ends_at, session, course, label))
+                venue_id = offering.venue_of(session)
+                if venue_id is None:
+                    continue  # online only: no room to book
+                # A changed date in another room names only its own room; the offering's room
+                # belongs to the offering's venue.
+                room = session.room or (offering.room if venue_id == offering.venue_id else None)
+                label = f"Lokalet '{room}' på '{venue_id}'" if room else f"Stedet '{venue_id}'"
+                groups[(venue_id, room_key(room) if room else "")].append(
+                    (session.starts_utc, session.ends_utc, session, course, label))
     for (_, _, here, _, label), (_, _, there, there_course, _) in _both_ways(_overlaps(groups)):
         yield problem("B502", here.pos, room=label, date=here.date.isoformat(),
                       time=clock_span(here.start, here.end),
