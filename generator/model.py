@@ -543,6 +543,10 @@ class Catalogue:
     def team(self, offering: Offering) -> tuple[Teacher, ...]:
         return tuple(self.teachers[i] for i in offering.teacher_ids if i in self.teachers)
 
+    def teachers_by_id(self, ids) -> tuple[Teacher, ...]:
+        """Known teachers among ids (a changed date's own team, issue 23)."""
+        return tuple(self.teachers[i] for i in ids or () if i in self.teachers)
+
     def co_produced(self, course: Course) -> bool:
         """Whether the course is co-taught: not led by peers, relatives or an outside provider,
         and not at a school that says it does not co-produce."""

@@ -100,6 +100,8 @@ def make_environment(*folders: str) -> Environment:
     env.filters["language_name"] = language_name
     env.filters["who_may_come"] = who_may_come
     env.filters["dates_list"] = dates_list
+    env.filters["zone_note"] = zone_note  # issue 23 (fields-a)
+    env.filters["break_span"] = break_span
     return env
 
 
@@ -157,3 +159,25 @@ def who_may_come(rule) -> list[str]:
         groups = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
         words.append(t["groups_of"].format(groups=groups, of=rule.of) if rule.of else groups)
     return words
+
+
+# --- issue 23 (fields-a): a time outside the site's zone says its zone; a break in words --
+
+def zone_note(timezone: str | None, site_zone: str = "Europe/Copenhagen") -> str:
+    """' (britisk tid)' after a time not in the site's own zone, else nothing."""
+    if not timezone or timezone == site_zone:
+        return ""
+    t = strings()["shape"]
+    name = t["zones"].get(timezone) or t["zone_fallback"].format(
+        zone=timezone.rsplit("/", 1)[-1].replace("_", " "))
+    return f" ({name})"
+
+
+def break_span(pause, today: dt.date | None = None) -> str:
+    """'Holder pause 22. december – 3. januar', with the year when it is not this year's."""
+    t = strings()["shape"]
+    year = today is not None and (pause.start.year != today.year or pause.until.year != today.year)
+    first = danish_date(pause.start, weekday=False, year=year and pause.start.year != pause.until.year)
+    last = danish_date(pause.until, weekday=False, year=year)
+    words = t["pause"].format(first=first, last=last)
+    return f"{words} ({pause.note})" if pause.note else words

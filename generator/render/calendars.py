@@ -1,7 +1,8 @@
 """Calendars: .ics files (RFC 5545) made with the icalendar library, which escapes every text
 value (commas, semicolons, backslashes, newlines) and folds long lines.
 
-Times are local Danish time with a VTIMEZONE for Europe/Copenhagen. UIDs are built from ids
+Times are local time at the venue, with its TZID and a VTIMEZONE for each zone a file uses
+(Europe/Copenhagen always, so a Danish file is as it always was). UIDs are built from ids
 that do not change between builds, so a subscribed calendar updates events instead of adding
 new ones, and a cancelled offering is published as STATUS:CANCELLED rather than dropped.
 
@@ -9,6 +10,11 @@ A recurring offering is one VEVENT with RRULE, EXDATE and RDATE (its UID ends in
 one event per expanded session, so a calendar app shows the group as the series it is and an
 ongoing group goes on without an end. A stay over several days is one event from arrival to
 departure.
+
+A date of the series that differs (`changes`) is a second VEVENT with the same UID and a
+RECURRENCE-ID: what calendar apps show as "this event only". A cancelled date, a school break
+and a skipped public holiday are EXDATEs: every calendar app leaves them out, whereas a
+cancelled override is shown struck through by some apps and as a normal event by others.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import functools
 import icalendar
 
 from ..dates import COPENHAGEN
+from ..model import zone
 from ..templating import strings
 from . import Asset, Build, feed_path, offering_ics_path, theme_feed_path
 
@@ -39,7 +46,7 @@ def _calendar(name: str) -> icalendar.Calendar:
 _BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-def rrule_of(rule) -> icalendar.vRecur:
+def rrule_of(rule, tz=COPENHAGEN) -> icalendar.vRecur:
     day = _BYDAY[rule.weekday]
     recur = {"freq": "WEEKLY" if rule.frequency == "weekly" else "MONTHLY"}
     if rule.interval != 1:
@@ -48,7 +55,7 @@ def rrule_of(rule) -> icalendar.vRecur:
         else day
     if rule.until is not None:
         # With a zoned DTSTART, UNTIL must be UTC (RFC 5545 3.3.10): the end of the last day.
-        last = dt.datetime.combine(rule.until, rule.end, COPENHAGEN)
+        last = dt.datetime.combine(rule.until, rule.end, tz)
         recur["until"] = last.astimezone(dt.timezone.utc)
     return icalendar.vRecur(recur)
 
@@ -62,30 +69,41 @@ def _location(venue, offering, room) -> str | None:
     return f"{place} {t['and_online']}" if offering.attendance == "hybrid" else place
 
 
-def _event(selection, course, offering, index, session, site) -> icalendar.Event:
-    """One session's event; with index "r", the whole recurring offering's one event."""
+def _event(selection, course, offering, index, session, site,
+           override: bool = False) -> icalendar.Event:
+    """One session's event; with index "r", the whole recurring offering's one event; with
+    `override`, the one changed date of that series (RECURRENCE-ID)."""
     t = strings()
-    venue = selection.catalogue.venues.get(offering.venue_id)
+    venue = selection.catalogue.venues.get(offering.venue_of(session))
     event = icalendar.Event()
     event.add("uid", f"{course.id}.{offering.key}.{index}@{site.host}")
     # DTSTAMP is the build date, not the clock, so two builds of the same day are identical.
     event.add("dtstamp", dt.datetime.combine(selection.today, dt.time(), dt.timezone.utc))
     rule = offering.recurrence if index == "r" else None
+    tz = zone(offering.timezone)
+    if override:
+        event.add("recurrence-id", dt.datetime.combine(session.date, rule.start, tz))
+        rule = None
     if rule is not None:
         first = rule.pattern_start()
-        event.add("dtstart", dt.datetime.combine(first, rule.start, COPENHAGEN))
-        event.add("dtend", dt.datetime.combine(first, rule.end, COPENHAGEN))
-        event.add("rrule", rrule_of(rule))
-        if rule.exceptions:
-            event.add("exdate", [dt.datetime.combine(d, rule.start, COPENHAGEN)
-                                 for d in rule.exceptions])
+        event.add("dtstart", dt.datetime.combine(first, rule.start, tz))
+        event.add("dtend", dt.datetime.combine(first, rule.end, tz))
+        event.add("rrule", rrule_of(rule, tz))
+        if rule.exceptions or rule.cancelled or rule.breaks or rule.skip_holidays:
+            # Written exceptions as written, then cancelled, break and holiday dates (issue 23).
+            more = (set(rule.cancelled) | set(rule.skipped(selection.today))) \
+                - set(rule.exceptions)
+            event.add("exdate", [dt.datetime.combine(d, rule.start, tz)
+                                 for d in (*rule.exceptions, *sorted(more))])
         if rule.extras:
-            event.add("rdate", [dt.datetime.combine(d, rule.start, COPENHAGEN)
+            event.add("rdate", [dt.datetime.combine(d, rule.start, tz)
                                 for d in rule.extras])
     else:
-        event.add("dtstart", dt.datetime.combine(session.date, session.start, COPENHAGEN))
-        event.add("dtend", dt.datetime.combine(session.last_day, session.end, COPENHAGEN))
-    title = course.title + (f" – {session.topic}" if session.topic else "")
+        stz = zone(session.timezone)
+        event.add("dtstart", dt.datetime.combine(session.date, session.start, stz))
+        event.add("dtend", dt.datetime.combine(session.last_day, session.end, stz))
+    title = course.title + (f" – {offering.name}" if offering.name else "") \
+        + (f" – {session.topic}" if session.topic else "")
     if offering.status == "cancelled":
         title = t["calendar_file"]["cancelled_prefix"] + title
     elif offering.status == "postponed":
@@ -96,6 +114,8 @@ def _event(selection, course, offering, index, session, site) -> icalendar.Event
         event.add("location", place)
     words = t["calendar_file"]
     description = [course.summary]
+    if session.note:
+        description.append(session.note)
     if offering.online:
         description.append(offering.online_url or offering.online_note
                            or t["shape"]["online_note_default"])
@@ -136,14 +156,18 @@ def _sign_up(offering, state: str, words) -> str:
     return line.strip() or words["contact"]
 
 
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=None)
+def _vtimezone(name: str = "Europe/Copenhagen") -> bytes:
+    """Made once per zone: building a VTIMEZONE from the tz database is the slowest step here."""
+    component = icalendar.Timezone.from_tzinfo(zone(name), tzid=name,
+                                               first_date=dt.date(2020, 1, 1))
+    component.pop("COMMENT", None)  # icalendar's is English; the site speaks Danish
+    component.add("comment", strings()["calendar_file"]["timezone"])
+    return component.to_ical()
+
+
 def _copenhagen() -> bytes:
-    """Made once: building a VTIMEZONE from the tz database is the slowest step here."""
-    zone = icalendar.Timezone.from_tzinfo(COPENHAGEN, tzid="Europe/Copenhagen",
-                                          first_date=dt.date(2020, 1, 1))
-    zone.pop("COMMENT", None)  # icalendar's is English; the site speaks Danish
-    zone.add("comment", strings()["calendar_file"]["timezone"])
-    return zone.to_ical()
+    return _vtimezone("Europe/Copenhagen")
 
 
 _END = b"END:VCALENDAR\r\n"
@@ -186,6 +210,7 @@ class Calendars:
     def __init__(self, selection, site):
         self.selection, self.site = selection, site
         self._events: dict[tuple[str, str, int | str], bytes] = {}
+        self._zones: dict[bytes, set[str]] = {}  # the zones an event's bytes name
 
     def _event(self, course, offering, index: int | str) -> bytes:
         if offering.recurrence is not None:
@@ -194,13 +219,26 @@ class Calendars:
         if key not in self._events:
             session = offering.sessions[0 if index == "r" else index]
             event = _event(self.selection, course, offering, index, session, self.site)
-            self._events[key] = to_ical(event)
+            data = to_ical(event)
+            zones = {offering.timezone, session.timezone}
+            if index == "r":
+                # One override per changed date (issue 23), after its series.
+                for changed in offering.sessions:
+                    if changed.changed:
+                        data += to_ical(_event(self.selection, course, offering, index, changed,
+                                               self.site, override=True))
+                        zones.add(changed.timezone)
+            self._events[key] = data
+            self._zones[data] = zones
         return self._events[key]
 
     def _file(self, name: str, events: list[bytes]) -> bytes:
         head = _calendar(name).to_ical()
         assert head.endswith(_END)
-        return head[:-len(_END)] + _copenhagen() + b"".join(events) + _END
+        zones = sorted(set().union(*(self._zones.get(e, ()) for e in events))
+                       - {"Europe/Copenhagen"})
+        return (head[:-len(_END)] + _copenhagen() + b"".join(_vtimezone(z) for z in zones)
+                + b"".join(events) + _END)
 
     def offering(self, course, offering) -> bytes:
         """All sessions of one offering: what "Tilføj til kalender" downloads."""
