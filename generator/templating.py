@@ -176,8 +176,10 @@ def zone_note(timezone: str | None, site_zone: str = "Europe/Copenhagen") -> str
 def break_span(pause, today: dt.date | None = None) -> str:
     """'Holder pause 22. december – 3. januar', with the year when it is not this year's."""
     t = strings()["shape"]
-    year = today is not None and (pause.start.year != today.year or pause.until.year != today.year)
-    first = danish_date(pause.start, weekday=False, year=year and pause.start.year != pause.until.year)
+    # The year only for a break that is not the next of its kind (more than ~10 months away).
+    year = today is not None and (pause.start - today).days > 300
+    first = danish_date(pause.start, weekday=False,
+                        year=year and pause.start.year != pause.until.year)
     last = danish_date(pause.until, weekday=False, year=year)
     words = t["pause"].format(first=first, last=last)
     return f"{words} ({pause.note})" if pause.note else words
