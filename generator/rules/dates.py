@@ -15,6 +15,7 @@ from ..recurrence import has_holidays, zone_of_country
 from ..templating import strings
 
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")  # a code that is no code is S114's business
 
 
 @functools.lru_cache(maxsize=1)
@@ -42,7 +43,7 @@ def zones_are_known(catalogue: Catalogue, context):
             found = _zone_problem(venue.timezone, venue.at("timezone"))
             if found:
                 yield found
-        elif zone_of_country(venue.country) is None:
+        elif zone_of_country(venue.country) is None and _COUNTRY.match(venue.country):
             yield problem("S121", venue.at("country"), country=venue.country)
     for school in catalogue.schools.values():
         if school.timezone:
