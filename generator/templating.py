@@ -110,7 +110,7 @@ def make_environment(*folders: str) -> Environment:
 _POSITION_WORDS = {1: "første", 2: "anden", 3: "tredje", 4: "fjerde", -1: "sidste"}
 
 
-def rhythm(rule, year: bool = True) -> str:
+def rhythm(rule, year: bool = True, zone: str | None = None) -> str:
     """'Hver mandag kl. 13.00–15.00, fortløbende' or 'Første torsdag i måneden kl. 17.00–19.00,
     4. februar til 24. juni 2027'."""
     t = strings()["shape"]
@@ -123,6 +123,7 @@ def rhythm(rule, year: bool = True) -> str:
             position=_POSITION_WORDS.get(rule.position, ""), weekday=weekday, n=rule.interval)
     words = words[0].upper() + words[1:]
     words += " " + t["at"].format(start=danish_time(rule.start), end=danish_time(rule.end))
+    words += zone_note(zone)  # issue 23: " (britisk tid)" right after the time
     if rule.until is None:
         return f"{words}, {t['ongoing']}"
     start, end = min((rule.pattern_start(), *rule.extras)), rule.last_date() or rule.until
