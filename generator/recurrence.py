@@ -10,6 +10,7 @@ beyond LIMIT_MONTHS after today, the same limit as T208's "far in the future".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from dateutil import rrule
@@ -106,10 +107,15 @@ class Recurrence:
     def skipped(self, today: dt.date) -> dict[dt.date, str]:
         """Pattern dates left out for a school break or a public holiday, with why: the break's
         note (or '') or the holiday's name. Exceptions and changes are not in it."""
+        if not self.breaks and not self.skip_holidays:
+            return {}  # the common case costs nothing
+        return dict(_skipped(self, today))
+
+    def _skipped(self, today: dt.date) -> tuple[tuple[dt.date, str], ...]:
         last = self.skip_until(today)
         pattern = [d.date() for d in self._rule(last)]
         if not pattern:
-            return {}
+            return ()
         found: dict[dt.date, str] = {}
         for day in pattern:
             for pause in self.breaks:
@@ -121,7 +127,7 @@ class Recurrence:
             for day in pattern:
                 if day in names and day not in found:
                     found[day] = names[day]
-        return dict(sorted(found.items()))
+        return tuple(sorted(found.items()))
 
     def breaks_ahead(self, today: dt.date) -> tuple["Break", ...]:
         """The school breaks that take out at least one date of this pattern from today on."""
@@ -133,9 +139,15 @@ class Recurrence:
         if not self.skip_holidays:
             return {}
         last = self.horizon(today)
-        in_break = {d for b in self.breaks for d in self.skipped(today) if b.start <= d <= b.until}
-        return {d: n for d, n in self.skipped(today).items()
-                if today <= d <= last and d not in in_break}
+        skipped = self.skipped(today)
+        in_break = {d for b in self.breaks for d in skipped if b.start <= d <= b.until}
+        return {d: n for d, n in skipped.items() if today <= d <= last and d not in in_break}
+
+
+@functools.lru_cache(maxsize=4096)
+def _skipped(rule: Recurrence, today: dt.date):
+    """Cached: pages, the .ics, JSON-LD and open data all ask for the same rule and day."""
+    return rule._skipped(today)
 
 
 @dataclass(frozen=True)
