@@ -410,6 +410,30 @@ def test_a_break_that_ends_before_it_starts_is_t234(tmp_path):
     assert [d.code for d in found] == ["T234"]
 
 
+def test_skip_holidays_in_a_country_the_library_does_not_know_is_t235(tmp_path):
+    root = _zone_catalogue(tmp_path, venue="    timezone: Europe/London\n")
+    text = (root / "schools" / "skole-a.yaml").read_text().replace("country: GB", "country: XX")
+    (root / "schools" / "skole-a.yaml").write_text(text)
+    for name in ("kursus-a", "kursus-b", "kursus-c"):
+        (root / "courses" / f"{name}.yaml").unlink()
+    (root / "courses" / "gruppe.yaml").write_text("""title: Gruppe
+summary: Test.
+description: Test.
+themes: [oege-netvaerk]
+audience: [alle]
+school: skole-a
+teachers: [peer-p, fag-f]
+registration: {required: false}
+offerings:
+  - venue: london
+    status: open
+    recurrence: {frequency: weekly, weekday: onsdag, start: "14:00", end: "16:00",
+                 from: 2027-01-06, until: 2027-03-31, skip_holidays: true}
+""", encoding="utf-8")
+    found = read_catalogue(root, dt.date(2026, 12, 1), use_cache=False).diagnostics
+    assert [(d.code, d.pos.file) for d in found] == [("T235", "courses/gruppe.yaml")]
+
+
 # --- 7. an offering's language ---------------------------------------------------------------
 
 def test_an_offering_language_is_checked(tmp_path):
