@@ -24,6 +24,7 @@ from .guides import check_guide
 from .model import (FIVE_WAYS, Brand, Catalogue, Consent, Contact, Cost, Course, EnrolFirst,
                     Eligibility, Guide, Offering, Quota, Registration, School, Session,
                     SignUpDefaults, Teacher, Theme, Venue, Waitlist, Where)
+from .recurrence import Break, zone_of_country
 from .recurrence import from_record as recurrence_from
 
 SOURCE_DIRS = ("schools", "teachers", "courses", "guides", "sites")
@@ -306,7 +307,8 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
             venues[venue_id] = Venue(
                 venue_id, school_id, v["name"], v["address"], v["postal_code"], v["city"],
                 v["accessibility"], v.get("directions", ""), _tuple(v.get("rooms")),
-                country=(v.get("country") or "DK").upper(), source=here + ("venues", venue_id))
+                country=(v.get("country") or "DK").upper(),
+                timezone=_venue_zone(v), source=here + ("venues", venue_id))
         school_themes = []
         for theme_id, t in r.get("themes", {}).items():
             if theme_id in themes:
@@ -335,7 +337,11 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
             if r.get("enrol_first") else None,
             first_time=r.get("first_time", ""),
             venue_ids=tuple(v for v in r.get("venues", {}) if venues[v].school_id == school_id),
-            theme_ids=tuple(school_themes), source=here)
+            theme_ids=tuple(school_themes),
+            timezone=r.get("timezone"),
+            breaks=tuple(Break(b["from"], b["until"], b.get("note", ""))
+                         for b in r.get("breaks") or ()),
+            source=here)
 
     teachers = {}
     for teacher_id, (path, r) in records["teachers"].items():
@@ -357,17 +363,31 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
         for index, o in enumerate(r["offerings"]):
             at = here + ("offerings", index)
             recurrence = None
+            offering_zone = _offering_zone(o.get("venue"), school, venues)
+
+            def session_zone(venue_id):
+                venue = venues.get(venue_id) if venue_id else None
+                return venue.timezone if venue is not None else offering_zone
+
             if "sessions" in o:
                 sessions = tuple(Session(s["date"], s["start"], s["end"], s.get("topic", ""),
                                          s.get("room"), s.get("end_date"),
+                                         teacher_ids=_tuple(s["teachers"])
+                                         if "teachers" in s else None,
+                                         venue_id=s.get("venue"),
+                                         timezone=session_zone(s.get("venue") or o.get("venue")),
                                          source=at + ("sessions", number))
                                  for number, s in enumerate(o["sessions"]))
                 if "recurrence" in o:
                     problems.append(problem("T212", at.pos("recurrence")))
             elif "recurrence" in o:
-                recurrence = recurrence_from(o["recurrence"])
+                venue = venues.get(o.get("venue")) if o.get("venue") else None
+                country = venue.country if venue is not None else (
+                    venues[school.venue_ids[0]].country if school and school.venue_ids else "DK")
+                recurrence = recurrence_from(o["recurrence"], school.breaks if school else (),
+                                             country)
                 rule_at = at + ("recurrence",)
-                sessions = tuple(Session(day, recurrence.start, recurrence.end, source=rule_at)
+                sessions = tuple(_recurring_session(recurrence, day, rule_at, session_zone)
                                  for day in recurrence.dates(today or recurrence.first))
                 if not sessions:
                     if recurrence.until is not None and recurrence.until < recurrence.first:
@@ -409,7 +429,9 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
                 places_left=o.get("places_left"), places_updated=o.get("places_updated"),
                 waitlist=_waitlist(o.get("waitlist")),
                 quotas=tuple(Quota(q["group"], q["places"]) for q in o.get("quotas") or ()),
-                source=at, written=frozenset(o)))
+                name=o.get("name", ""),
+                language=o["language"].lower() if o.get("language") else None,
+                timezone=offering_zone, source=at, written=frozenset(o)))
         courses[course_id] = Course(
             course_id, r["title"], r["summary"], r["description"], _tuple(r["themes"]),
             _tuple(r["audience"]), r["school"], tuple(offerings),
@@ -446,6 +468,39 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
     frozen = MappingProxyType
     return Catalogue(frozen(schools), frozen(venues), frozen(themes), frozen(teachers),
                      frozen(courses), frozen(guides), frozen(brands)), problems
+
+
+# --- issue 23 (fields-a): time zones and changed dates ---------------------------------------
+
+def _venue_zone(v: dict) -> str:
+    """The venue's zone as written, else its country's; a country with no default is
+    reported by T231 and meanwhile reads as Danish time."""
+    return v.get("timezone") or zone_of_country((v.get("country") or "DK").upper()) \
+        or "Europe/Copenhagen"
+
+
+def _offering_zone(venue_id: str | None, school: School | None, venues: dict) -> str:
+    """The venue's zone; for an online offering the school's `timezone`, else its first
+    venue's zone, else Danish time."""
+    if venue_id and venue_id in venues:
+        return venues[venue_id].timezone
+    if school is not None and school.timezone:
+        return school.timezone
+    if school is not None and school.venue_ids:
+        return venues[school.venue_ids[0]].timezone
+    return "Europe/Copenhagen"
+
+
+def _recurring_session(rule, day: dt.date, rule_at: Where, session_zone) -> Session:
+    """One date of a pattern, with its change (`changes`) if it has one."""
+    for number, change in enumerate(rule.changes):
+        if change.date == day and not change.cancelled:
+            return Session(day, change.start or rule.start, change.end or rule.end,
+                           change.topic, change.room, teacher_ids=change.teacher_ids,
+                           venue_id=change.venue_id, timezone=session_zone(change.venue_id),
+                           note=change.note, changed=True,
+                           source=rule_at + ("changes", number))
+    return Session(day, rule.start, rule.end, timezone=session_zone(None), source=rule_at)
 
 
 def _waitlist(w: dict | None) -> Waitlist | None:

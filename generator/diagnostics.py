@@ -89,6 +89,12 @@ CODES: dict[str, Rule] = {
     "S115": Rule(ERROR, "Aldersgrænser i forkert rækkefølge", "'min_age' er {low}, men "
                  "'max_age' er {high}.", "Den laveste alder skal stå i 'min_age' og den højeste "
                  "i 'max_age'. Byt om på dem?"),
+    # --- issue 23 (fields-a): time zones ---
+    "S120": Rule(ERROR, "Ukendt tidszone", "'{value}' er ikke en tidszone, kataloget kender.",
+                 "{hint}"),
+    "S121": Rule(ERROR, "Landet har flere tidszoner", "Stedet ligger i '{country}', og "
+                 "kataloget ved ikke, hvilken tidszone der gælder.",
+                 "Skriv stedets tidszone i 'timezone', fx 'timezone: America/New_York'."),
     "S113": Rule(ERROR, "Ukendt sprog", "'{value}' er ikke en sprogkode, kataloget kender.",
                  "{hint}"),
     "S114": Rule(ERROR, "Ugyldig landekode", "'{value}' er ikke en landekode.",
@@ -155,6 +161,26 @@ CODES: dict[str, Rule] = {
                  "mere end 18 måneder før i dag ({today}).", "Siden og de åbne data viser "
                  "hver dato fra 'from'. Skriv en nyere 'from', fx starten af dette semester "
                  "({suggestion}), hvis holdet har kørt længe."),
+    # --- issue 23 (fields-a): changes on one date, breaks, holidays ---
+    "T230": Rule(ERROR, "Ændring uden for mønsteret", "{value} under 'changes' er ikke en af "
+                 "holdets datoer.", "{hint}"),
+    "T231": Rule(ERROR, "Samme dato ændret to gange", "{value} står mere end én gang under "
+                 "'changes' (første gang i linje {other}).",
+                 "Skriv alt, der er anderledes den dag, i én ændring, og slet den anden."),
+    "T232": Rule(ERROR, "Ændring på en dato uden undervisning", "{value} under 'changes' er "
+                 "taget ud af {why}.", "{hint}"),
+    "T233": Rule(WARNING, "Aflyst dato med andre ændringer", "{value} er aflyst, men ændringen "
+                 "siger også {fields}.", "En aflyst dato har ingen undervisning. Slet de andre "
+                 "felter, eller slet 'cancelled', hvis datoen ikke er aflyst."),
+    "T234": Rule(ERROR, "Pause slutter før den starter", "Pausen slutter {until}, før den "
+                 "starter {start}.", "'from' er første dag i pausen og 'until' den sidste. Byt "
+                 "om på dem?"),
+    "T235": Rule(ERROR, "Ukendte helligdage", "Kataloget kender ikke helligdagene i '{country}'.",
+                 "'skip_holidays' virker for lande, som pakken 'holidays' kender, fx DK og GB. "
+                 "Skriv ellers fridagene under 'except'."),
+    "T236": Rule(WARNING, "Ændring uden ændringer", "Ændringen {value} ændrer ikke noget.",
+                 "Skriv, hvad der er anderledes den dag (fx 'topic', 'teachers', 'room' eller "
+                 "'cancelled'), eller slet ændringen."),
     # References: ids that must exist.
     "R301": Rule(ERROR, "Ukendt underviser", "Der findes ingen underviser med id '{value}'.",
                  "{hint}"),
@@ -168,6 +194,11 @@ CODES: dict[str, Rule] = {
                  "{other}.", "Et id skal være unikt i hele kataloget. Giv det ene et andet id."),
     "R307": Rule(ERROR, "Ukendt lokale", "Stedet '{venue}' har intet lokale, der hedder "
                  "'{value}'.", "{hint}"),
+    # --- issue 23 (fields-a): a changed date or a session names its own team or place ---
+    "R310": Rule(ERROR, "Ukendt underviser på en dato", "Der findes ingen underviser med id "
+                 "'{value}' ({where}).", "{hint}"),
+    "R311": Rule(ERROR, "Ukendt sted på en dato", "Der findes intet sted (venue) med id "
+                 "'{value}' ({where}).", "{hint}"),
     # Co-production.
     "C401": Rule(ERROR, "Ingen med erfaringskompetence", "Holdets undervisere ({team}) har "
                  "ingen peer-underviser eller pårørende-underviser.",
@@ -218,6 +249,9 @@ CODES: dict[str, Rule] = {
     "O606": Rule(ERROR, "Ledige pladser uden dato", "'places_left' har ingen dato i "
                  "'places_updated'.", "Skriv datoen, tallet sidst blev opdateret, fx "
                  "'places_updated: 2027-02-02'. Uden den kan siden ikke vide, om tallet passer."),
+    # --- issue 23 (fields-a) ---
+    "O610": Rule(ERROR, "Ukendt sprog på holdet", "'{value}' er ikke en sprogkode, kataloget "
+                 "kender.", "{hint}"),
     "O607": Rule(ERROR, "Flere pladser end holdet har", "{what} ({value}) er flere end holdets "
                  "pladser ('capacity': {capacity}).", "Tjek tallene, eller skriv det rigtige "
                  "antal pladser i 'capacity'."),

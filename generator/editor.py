@@ -104,7 +104,11 @@ _LABELS = {"title": "Titel", "summary": "Kort beskrivelse", "description": "Besk
            "of": "Hvor (gruppen)", "language": "Sprog", "cost": "Pris", "price": "Pris (kr.)",
            "covers": "Prisen dækker", "led_by_allowed": "Tilladte ledelsesformer",
            "enrol_first": "Optagelse først", "how": "Sådan bliver man optaget",
-           "first_time": "Din første gang"}
+           "first_time": "Din første gang",
+           # issue 23 (fields-a)
+           "timezone": "Tidszone", "breaks": "Pauser", "break": "pause",
+           "changes": "Ændrede datoer", "change": "ændring", "cancelled": "Aflyst (hvorfor)",
+           "skip_holidays": "Holder fri på helligdage"}
 
 # Why a teacher's profile needs dated consent, shown where the dates are filled in.
 CONSENT_HINT = (
@@ -395,6 +399,8 @@ def widget(spec: Field, owner: str, options: dict) -> dict:
 
 
 _SUMMARIES = {"offering": "{{fields.venue}} – {{fields.status}}",
+              "change": "{{fields.date}} {{fields.topic}}{{fields.cancelled}}",
+              "break": "{{fields.from}} – {{fields.until}} {{fields.note}}",
               "session": "{{fields.date}} {{fields.start}}-{{fields.end}}"}
 
 
@@ -423,6 +429,13 @@ def _relations(themes: list[dict], venues: list[dict], teachers: list[dict]) -> 
         # catalogue-editor.js: a drop-down of the chosen school's venues only.
         ("offering", "venue"): ({"widget": "venue", "venues": venues} if venues
                                 else {"widget": "string", "pattern": _PATTERNS["id"]}),
+        # issue 23 (fields-a): a changed date or one session with its own team or place
+        ("change", "teachers"): to("teachers", "name"),
+        ("session", "teachers"): to("teachers", "name"),
+        ("change", "venue"): ({"widget": "select", "options": venues} if venues
+                              else {"widget": "string", "pattern": _PATTERNS["id"]}),
+        ("session", "venue"): ({"widget": "select", "options": venues} if venues
+                               else {"widget": "string", "pattern": _PATTERNS["id"]}),
     }
 
 

@@ -14,7 +14,7 @@ from typing import Mapping, NamedTuple
 
 from .diagnostics import Pos
 from .load import locate, tree_at
-from .recurrence import Recurrence
+from .recurrence import Break, Recurrence
 
 
 class Where(NamedTuple):
@@ -108,6 +108,7 @@ class Venue(Located):
     directions: str = ""
     rooms: tuple[str, ...] = ()
     country: str = "DK"
+    timezone: str = "Europe/Copenhagen"  # issue 23 (fields-a): default from `country`
 
     @property
     def town(self) -> str:
@@ -145,6 +146,9 @@ class School(Located):
     theme_ids: tuple[str, ...] = ()
     led_by_allowed: tuple[str, ...] = ()  # forms besides co-taught that the school allows
     enrol_first: "EnrolFirst | None" = None
+    # --- issue 23 (fields-a) ---
+    timezone: str | None = None  # for online offerings; None: the first venue's zone
+    breaks: tuple[Break, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -240,6 +244,12 @@ class Session(Located):
     topic: str = ""
     room: str | None = None
     end_date: dt.date | None = None  # a stay over several days: departure
+    # --- issue 23 (fields-a): a session's own team, place, zone; a changed date's note ---
+    teacher_ids: tuple[str, ...] | None = None  # None: the offering's team
+    venue_id: str | None = None  # None: the offering's venue
+    timezone: str = "Europe/Copenhagen"  # of the session's venue (or the offering's zone)
+    note: str = ""
+    changed: bool = False  # a date of a recurring group that differs from the pattern
 
     @property
     def last_day(self) -> dt.date:
@@ -256,6 +266,30 @@ class Session(Located):
     @property
     def ends_at(self) -> dt.datetime:
         return dt.datetime.combine(self.last_day, self.end)
+
+    @property
+    def starts_utc(self) -> dt.datetime:
+        """The start as an absolute time, so sessions in two zones compare correctly."""
+        return dt.datetime.combine(self.date, self.start, zone(self.timezone)).astimezone(
+            dt.timezone.utc)
+
+    @property
+    def ends_utc(self) -> dt.datetime:
+        return dt.datetime.combine(self.last_day, self.end, zone(self.timezone)).astimezone(
+            dt.timezone.utc)
+
+
+SITE_ZONE = "Europe/Copenhagen"  # the zone the site's own times are in (issue 23)
+
+
+def zone(name: str):
+    """A zone by IANA name; Copenhagen for a name `check` reports as unknown (S120), so the
+    rules that run after it can still compare times."""
+    from zoneinfo import ZoneInfo
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        return ZoneInfo(SITE_ZONE)
 
 
 @dataclass(frozen=True)
@@ -330,6 +364,17 @@ class Offering(Located):
     places_updated: dt.date | None = None
     waitlist: Waitlist | None = None
     quotas: tuple[Quota, ...] = ()
+    # --- issue 23 (fields-a) ---
+    name: str = ""  # "Temagruppe", "Åben café"
+    language: str | None = None  # None: the course's
+    timezone: str = "Europe/Copenhagen"  # the venue's, or for online the school's
+
+    def team_of(self, session: Session) -> tuple[str, ...]:
+        """Who teaches one session: its own team (a change, a substitute), else the offering's."""
+        return session.teacher_ids if session.teacher_ids is not None else self.teacher_ids
+
+    def venue_of(self, session: Session) -> str | None:
+        return session.venue_id if session.venue_id is not None else self.venue_id
 
     @property
     def first_date(self) -> dt.date:
@@ -416,6 +461,16 @@ class Course(Located):
     def free(self) -> bool:
         return self.cost is None or self.cost.price == 0
 
+    def language_of(self, offering: "Offering | None") -> str:
+        """The offering's teaching language, else the course's (issue 23)."""
+        return offering.language if offering is not None and offering.language else self.language
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Every language the course is taught in: its own, then its offerings' (filters)."""
+        found = [self.language] + [o.language for o in self.offerings if o.language]
+        return tuple(dict.fromkeys(found))
+
 
 @dataclass(frozen=True)
 class Eligibility:
@@ -497,6 +552,10 @@ class Catalogue:
 
     def team(self, offering: Offering) -> tuple[Teacher, ...]:
         return tuple(self.teachers[i] for i in offering.teacher_ids if i in self.teachers)
+
+    def teachers_by_id(self, ids) -> tuple[Teacher, ...]:
+        """Known teachers among ids (a changed date's own team, issue 23)."""
+        return tuple(self.teachers[i] for i in ids or () if i in self.teachers)
 
     def co_produced(self, course: Course) -> bool:
         """Whether the course is co-taught: not led by peers, relatives or an outside provider,

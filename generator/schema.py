@@ -124,7 +124,35 @@ SESSION = struct(
     Field("room", "text", "Lokale, hvis det er et andet end holdets."),
     Field("end_date", "date", "Sidste dag, når en gang varer flere dage (ophold): afrejse "
           "på denne dato kl. 'end'; 'date' og 'start' er ankomsten."),
+    # issue 23 (fields-a): one session may have its own team and place
+    ids("teachers", "Underviserne netop denne gang, hvis de er andre end holdets."),
+    Field("venue", "id", "Stedet netop denne gang, hvis det er et andet end holdets."),
 )
+
+# --- issue 23 (fields-a): changes on one date, breaks, time zones ---------------------------
+CHANGE = struct(
+    "change", "Én dato, der er anderledes end mønsteret: andet emne, andre undervisere, andet "
+    "sted, lokale eller tidspunkt, eller aflyst.",
+    Field("date", "date", "Datoen i mønsteret, der ændres (ÅÅÅÅ-MM-DD).", required=True),
+    Field("topic", "text", "Emnet netop denne gang, fx en gæst."),
+    ids("teachers", "Underviserne netop denne gang, fx en vikar."),
+    Field("venue", "id", "Stedet netop denne gang, hvis det er et andet end holdets."),
+    Field("room", "text", "Lokalet netop denne gang."),
+    Field("start", "time", "Andet starttidspunkt netop denne gang, fx \"14:00\"."),
+    Field("end", "time", "Andet sluttidspunkt netop denne gang, fx \"16:00\"."),
+    Field("cancelled", "text", "Aflyst denne dato: skriv hvorfor, fx 'Underviseren er syg'."),
+    Field("note", "text", "Kort besked om netop denne gang."),
+)
+
+BREAK = struct(
+    "break", "En pause, som alle skolens gentagne hold holder.",
+    Field("from", "date", "Første dag i pausen (ÅÅÅÅ-MM-DD).", required=True),
+    Field("until", "date", "Sidste dag i pausen (ÅÅÅÅ-MM-DD).", required=True),
+    Field("note", "text", "Hvad pausen hedder, fx 'Juleferie'."),
+)
+
+TIMEZONE_DOC = ("Tidszone (IANA-navn), fx 'Europe/London'. Standard efter 'country' (DK: "
+                "Europe/Copenhagen).")
 
 RECURRENCE = struct(
     "recurrence", "Et hold, der gentager sig: ugentligt, hver N. uge eller månedligt. "
@@ -144,6 +172,10 @@ RECURRENCE = struct(
           item=Field("except", "date"), unique=True),
     Field("extra", "list", "Ekstra datoer uden for mønsteret, samme tidspunkt.",
           item=Field("extra", "date"), unique=True),
+    # issue 23 (fields-a)
+    Field("changes", "list", "Datoer, der er anderledes end mønsteret: én pr. dato.",
+          item=CHANGE),
+    Field("skip_holidays", "bool", "true = holdet holder fri på helligdage i stedets land."),
 )
 
 WAITLIST = struct(
@@ -164,6 +196,11 @@ QUOTA = struct(
 OFFERING = struct(
     "offering", "Ét hold af kurset: sted, pladser, status og undervisningsgange.",
     Field("key", "id", "Holdets nøgle, unik i kurset. Udelades den, bruges første dato."),
+    # issue 23 (fields-a)
+    Field("name", "text", "Holdets navn, når kurset har flere slags hold, fx 'Temagruppe' "
+          "eller 'Åben café'."),
+    Field("language", "text", "Undervisningssproget på netop dette hold (ISO 639-1), fx 'en'; "
+          "overskriver kursets."),
     Field("venue", "id", "Id på stedet (fra skolens 'venues'). Kan udelades, når holdet kun "
           "er online."),
     Field("attendance", "enum", "in-person = fremmøde (standard); online; hybrid = på stedet "
@@ -267,6 +304,7 @@ VENUE = struct(
           required=True),
     Field("city", "text", "By.", required=True),
     Field("country", "text", "Landekode (ISO 3166), fx 'GB'. Standard 'DK'."),
+    Field("timezone", "text", TIMEZONE_DOC),  # issue 23 (fields-a)
     Field("accessibility", "text", "Adgangsforhold: trin, elevator, toilet, teleslynge.",
           required=True),
     Field("directions", "text", "Sådan kommer du derhen: bus, parkering."),
@@ -307,6 +345,11 @@ SCHOOL = struct(
            Field("url", "url", "Link til optagelse.")),
     Field("first_time", "markdown", "Din første gang: hvad man kan vente sig første gang, fx hvor "
           "man skal gå hen, at man ikke behøver sige noget, og at der er kaffe (Markdown)."),
+    # issue 23 (fields-a)
+    Field("timezone", "text", "Tidszone for skolens onlinehold (IANA-navn), fx 'Europe/London'. "
+          "Standard: det første steds tidszone."),
+    Field("breaks", "list", "Pauser, som alle skolens gentagne hold holder, fx juleferie.",
+          item=BREAK),
     Field("venues", "map", "Stederne (id: sted).", required=True, item=VENUE, minimum=1),
     Field("themes", "map", "Skolens egne temaer (id: tema).", item=THEME),
 )
@@ -709,7 +752,8 @@ _SPEC_LABEL = {"offering": "et hold", "session": "en undervisningsgang", "venue"
                "theme": "et tema", "consent": "'consent'", "contact": "'contact'",
                "registration": "'registration'", "colors": "'colors'",
                "recurrence": "'recurrence'", "waitlist": "'waitlist'", "quota": "en kvote",
-               "eligibility": "'eligibility'", "cost": "'cost'", "enrol_first": "'enrol_first'"}
+               "eligibility": "'eligibility'", "cost": "'cost'", "enrol_first": "'enrol_first'",
+               "change": "en ændring", "break": "en pause"}
 
 
 def convert(kind: str, tree: Mapping, spec: Field | None = None) -> tuple[dict | None, list[Diagnostic]]:

@@ -368,7 +368,9 @@ class Selection:
         age = course.eligibility.age_key if course.eligibility else None
         if age:
             keys["alder"] = (age,)
-        keys["sprog"] = (course.language,)
+        # Issue 23: an offering may be taught in another language than its course.
+        keys["sprog"] = tuple(dict.fromkeys(
+            [course.language] + [o.language for o in self.upcoming(course) if o.language]))
         return keys
 
     def town_id(self, venue_id: str) -> str:

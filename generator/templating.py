@@ -106,6 +106,8 @@ def make_environment(*folders: str) -> Environment:
     env.filters["address"] = postal_address
     env.filters["who_may_come"] = who_may_come
     env.filters["dates_list"] = dates_list
+    env.filters["zone_note"] = zone_note  # issue 23 (fields-a)
+    env.filters["break_span"] = break_span
     return env
 
 
@@ -114,7 +116,7 @@ def make_environment(*folders: str) -> Environment:
 _POSITION_WORDS = {1: "første", 2: "anden", 3: "tredje", 4: "fjerde", -1: "sidste"}
 
 
-def rhythm(rule, year: bool = True, period: bool = True) -> str:
+def rhythm(rule, year: bool = True, period: bool = True, zone: str | None = None) -> str:
     """'Hver mandag kl. 13.00–15.00, fortløbende' or 'Første torsdag i måneden kl. 17.00–19.00,
     4. februar til 24. juni 2027'; without its period, only 'Hver mandag kl. 13.00–15.00'."""
     t = strings()["shape"]
@@ -127,6 +129,7 @@ def rhythm(rule, year: bool = True, period: bool = True) -> str:
             position=_POSITION_WORDS.get(rule.position, ""), weekday=weekday, n=rule.interval)
     words = words[0].upper() + words[1:]
     words += " " + t["at"].format(start=danish_time(rule.start), end=danish_time(rule.end))
+    words += zone_note(zone)  # issue 23: " (britisk tid)" right after the time
     if not period:
         return words
     if rule.until is None:
@@ -182,3 +185,27 @@ def who_may_come(rule) -> list[str]:
         groups = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
         words.append(t["groups_of"].format(groups=groups, of=rule.of) if rule.of else groups)
     return words
+
+
+# --- issue 23 (fields-a): a time outside the site's zone says its zone; a break in words --
+
+def zone_note(timezone: str | None, site_zone: str = "Europe/Copenhagen") -> str:
+    """' (britisk tid)' after a time not in the site's own zone, else nothing."""
+    if not timezone or timezone == site_zone:
+        return ""
+    t = strings()["shape"]
+    name = t["zones"].get(timezone) or t["zone_fallback"].format(
+        zone=timezone.rsplit("/", 1)[-1].replace("_", " "))
+    return f" ({name})"
+
+
+def break_span(pause, today: dt.date | None = None) -> str:
+    """'Holder pause 22. december – 3. januar', with the year when it is not this year's."""
+    t = strings()["shape"]
+    # The year only for a break that is not the next of its kind (more than ~10 months away).
+    year = today is not None and (pause.start - today).days > 300
+    first = danish_date(pause.start, weekday=False,
+                        year=year and pause.start.year != pause.until.year)
+    last = danish_date(pause.until, weekday=False, year=year)
+    words = t["pause"].format(first=first, last=last)
+    return f"{words} ({pause.note})" if pause.note else words

@@ -328,6 +328,10 @@ def test_every_code_has_a_case():
     # F905-F908 and N004 (pipes, photos, unread files) in test_files.py.
     tested = {c.code for c in CASES} | {"Y011", "N001", "N002", "M005"} | {f"I00{n}" for n in range(1, 6)}
     tested |= {"F905", "F906", "F907", "F908", "N004"}
+    # Issue 23 (time zones, changes, breaks, holidays, an offering's language): their own
+    # table and tests in test_dates_and_zones.py.
+    tested |= {"S120", "S121", "T230", "T231", "T232", "T233", "T234", "T235", "T236", "R310",
+               "R311", "O610"}
     assert set(CODES) == tested
 
 

@@ -1,7 +1,8 @@
 """Calendars: .ics files (RFC 5545) made with the icalendar library, which escapes every text
 value (commas, semicolons, backslashes, newlines) and folds long lines.
 
-Times are local Danish time with a VTIMEZONE for Europe/Copenhagen. UIDs are built from ids
+Times are local time at the venue, with its TZID and a VTIMEZONE for each zone a file uses
+(Europe/Copenhagen always, so a Danish file is as it always was). UIDs are built from ids
 that do not change between builds, so a subscribed calendar updates events instead of adding
 new ones, and a cancelled offering is published as STATUS:CANCELLED rather than dropped.
 
@@ -9,6 +10,11 @@ A recurring offering is one VEVENT with RRULE, EXDATE and RDATE (its UID ends in
 one event per expanded session, so a calendar app shows the group as the series it is and an
 ongoing group goes on without an end. A stay over several days is one event from arrival to
 departure.
+
+A date of the series that differs (`changes`) is a second VEVENT with the same UID and a
+RECURRENCE-ID: what calendar apps show as "this event only". A cancelled date, a school break
+and a skipped public holiday are EXDATEs: every calendar app leaves them out, whereas a
+cancelled override is shown struck through by some apps and as a normal event by others.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import functools
 import icalendar
 
 from ..dates import COPENHAGEN
+from ..model import zone
 from ..templating import danish_date, postal_address, strings, who_may_come
 from . import Asset, Build, feed_path, offering_ics_path, theme_feed_path
 
@@ -39,7 +46,7 @@ def _calendar(name: str) -> icalendar.Calendar:
 _BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-def rrule_of(rule, last: dt.date | None = None) -> icalendar.vRecur:
+def rrule_of(rule, last: dt.date | None = None, tz=COPENHAGEN) -> icalendar.vRecur:
     """The RRULE; `last`, the last date a build expands, ends it where the site's dates end
     (a far 'until' is cut at the limit recurrence.py expands to)."""
     day = _BYDAY[rule.weekday]
@@ -50,7 +57,7 @@ def rrule_of(rule, last: dt.date | None = None) -> icalendar.vRecur:
         else day
     if rule.until is not None:
         # With a zoned DTSTART, UNTIL must be UTC (RFC 5545 3.3.10): the end of the last day.
-        end = dt.datetime.combine(min(rule.until, last or rule.until), rule.end, COPENHAGEN)
+        end = dt.datetime.combine(min(rule.until, last or rule.until), rule.end, tz)
         recur["until"] = end.astimezone(dt.timezone.utc)
     return icalendar.vRecur(recur)
 
@@ -81,35 +88,44 @@ def series_parts(offering, today: dt.date, start: dt.date | None = None
 
 
 def _event(selection, course, offering, index, session, site,
-           start: dt.date | None = None) -> icalendar.Event:
+           start: dt.date | None = None, override: bool = False) -> icalendar.Event:
     """One session's event; with index "r", the whole recurring offering's one event (from
     its first pattern date, or from `start`: a download begins at the next date of a group
-    under way); with "x<date>", an extra date before it, alone."""
+    under way); with "x<date>", an extra date before it, alone; with `override`, the one
+    changed date of the series (RECURRENCE-ID)."""
     t = strings()
-    venue = selection.catalogue.venues.get(offering.venue_id)
+    venue = selection.catalogue.venues.get(offering.venue_of(session))
     event = icalendar.Event()
     event.add("uid", f"{course.id}.{offering.key}.{index}@{site.host}")
     # DTSTAMP is the build date, not the clock, so two builds of the same day are identical.
     event.add("dtstamp", dt.datetime.combine(selection.today, dt.time(), dt.timezone.utc))
     rule = offering.recurrence if index == "r" else None
+    tz = zone(offering.timezone)
+    if override:
+        event.add("recurrence-id", dt.datetime.combine(session.date, rule.start, tz))
+        rule = None
     if rule is not None:
         pattern, extras = series_parts(offering, selection.today, start)
         first = pattern[0]
-        event.add("dtstart", dt.datetime.combine(first, rule.start, COPENHAGEN))
-        event.add("dtend", dt.datetime.combine(first, rule.end, COPENHAGEN))
-        event.add("rrule", rrule_of(rule, pattern[-1]))
+        event.add("dtstart", dt.datetime.combine(first, rule.start, tz))
+        event.add("dtend", dt.datetime.combine(first, rule.end, tz))
+        event.add("rrule", rrule_of(rule, pattern[-1], tz))
         last = None if rule.ongoing else pattern[-1]
-        skipped = [d for d in rule.exceptions if d > first and (last is None or d <= last)]
+        # Written exceptions, then cancelled, break and holiday dates (issue 23).
+        left_out = set(rule.exceptions) | set(rule.cancelled) | set(rule.skipped(selection.today))
+        skipped = [d for d in left_out if d > first and (last is None or d <= last)]
         if skipped:
-            event.add("exdate", [dt.datetime.combine(d, rule.start, COPENHAGEN)
+            event.add("exdate", [dt.datetime.combine(d, rule.start, tz)
                                  for d in sorted(skipped)])
         later = [d for d in extras if d > first]
         if later:
-            event.add("rdate", [dt.datetime.combine(d, rule.start, COPENHAGEN) for d in later])
+            event.add("rdate", [dt.datetime.combine(d, rule.start, tz) for d in later])
     else:
-        event.add("dtstart", dt.datetime.combine(session.date, session.start, COPENHAGEN))
-        event.add("dtend", dt.datetime.combine(session.last_day, session.end, COPENHAGEN))
-    title = course.title + (f" – {session.topic}" if session.topic else "")
+        stz = zone(session.timezone)
+        event.add("dtstart", dt.datetime.combine(session.date, session.start, stz))
+        event.add("dtend", dt.datetime.combine(session.last_day, session.end, stz))
+    title = course.title + (f" – {offering.name}" if offering.name else "") \
+        + (f" – {session.topic}" if session.topic else "")
     if offering.status == "cancelled":
         title = t["calendar_file"]["cancelled_prefix"] + title
     elif offering.status == "postponed":
@@ -120,6 +136,8 @@ def _event(selection, course, offering, index, session, site,
         event.add("location", place)
     words = t["calendar_file"]
     description = [course.summary]
+    if session.note:
+        description.append(session.note)
     if offering.online:
         description.append(offering.online_url or offering.online_note
                            or t["shape"]["online_note_default"])
@@ -183,14 +201,18 @@ def _who(selection, course) -> list[str]:
     return lines
 
 
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=None)
+def _vtimezone(name: str = "Europe/Copenhagen") -> bytes:
+    """Made once per zone: building a VTIMEZONE from the tz database is the slowest step here."""
+    component = icalendar.Timezone.from_tzinfo(zone(name), tzid=name,
+                                               first_date=dt.date(2020, 1, 1))
+    component.pop("COMMENT", None)  # icalendar's is English; the site speaks Danish
+    component.add("comment", strings()["calendar_file"]["timezone"])
+    return component.to_ical()
+
+
 def _copenhagen() -> bytes:
-    """Made once: building a VTIMEZONE from the tz database is the slowest step here."""
-    zone = icalendar.Timezone.from_tzinfo(COPENHAGEN, tzid="Europe/Copenhagen",
-                                          first_date=dt.date(2020, 1, 1))
-    zone.pop("COMMENT", None)  # icalendar's is English; the site speaks Danish
-    zone.add("comment", strings()["calendar_file"]["timezone"])
-    return zone.to_ical()
+    return _vtimezone("Europe/Copenhagen")
 
 
 _END = b"END:VCALENDAR\r\n"
@@ -233,6 +255,7 @@ class Calendars:
     def __init__(self, selection, site):
         self.selection, self.site = selection, site
         self._events: dict[tuple[str, str, int | str], bytes] = {}
+        self._zones: dict[bytes, set[str]] = {}  # the zones an event's bytes name
 
     def _event(self, course, offering, index: int | str, start: dt.date | None = None) -> bytes:
         if offering.recurrence is not None:
@@ -240,32 +263,47 @@ class Calendars:
         key = (course.id, offering.key, index, start)
         if key not in self._events:
             if index == "r":
-                self._events[key] = self._series(course, offering, start)
+                data, zones = self._series(course, offering, start)
             else:
                 session = offering.sessions[index]
-                self._events[key] = to_ical(_event(self.selection, course, offering, index,
-                                                   session, self.site))
+                data = to_ical(_event(self.selection, course, offering, index, session,
+                                      self.site))
+                zones = {offering.timezone, session.timezone}
+            self._events[key] = data
+            self._zones[data] = zones
         return self._events[key]
 
-    def _series(self, course, offering, start: dt.date | None = None) -> bytes:
-        """The recurring offering's series event, and an event for each extra before it."""
+    def _series(self, course, offering, start: dt.date | None = None
+                ) -> tuple[bytes, set[str]]:
+        """The recurring offering's series event with one override per changed date (issue
+        23), and an event for each extra before it; and the zones they name."""
         pattern, extras = series_parts(offering, self.selection.today, start)
         first = pattern[0] if pattern else None
-        events = []
+        zones = {offering.timezone}
+        series, alone = [], []
         for session in offering.sessions:
             if session.date in extras and (first is None or session.date < first):
-                events.append(_event(self.selection, course, offering,
-                                     f"x{session.date.isoformat()}", session, self.site))
+                alone.append(_event(self.selection, course, offering,
+                                    f"x{session.date.isoformat()}", session, self.site))
+                zones.add(session.timezone)
         if first is not None:
             session = next(s for s in offering.sessions if s.date == first)
-            events.insert(0, _event(self.selection, course, offering, "r", session, self.site,
-                                    start))
-        return b"".join(to_ical(e) for e in events)
+            series.append(_event(self.selection, course, offering, "r", session, self.site,
+                                 start))
+            for changed in offering.sessions:
+                if changed.changed and changed.date in pattern:
+                    series.append(_event(self.selection, course, offering, "r", changed,
+                                         self.site, override=True))
+                    zones.add(changed.timezone)
+        return b"".join(to_ical(e) for e in series + alone), zones
 
     def _file(self, name: str, events: list[bytes]) -> bytes:
         head = _calendar(name).to_ical()
         assert head.endswith(_END)
-        return head[:-len(_END)] + _copenhagen() + b"".join(events) + _END
+        zones = sorted(set().union(*(self._zones.get(e, ()) for e in events))
+                       - {"Europe/Copenhagen"})
+        return (head[:-len(_END)] + _copenhagen() + b"".join(_vtimezone(z) for z in zones)
+                + b"".join(events) + _END)
 
     def offering(self, course, offering) -> bytes:
         """All sessions of one offering: what "Tilføj til kalender" downloads."""

@@ -18,6 +18,7 @@ from ..ids import ID_PATTERN, make_id
 from ..schema import ATTENDANCE, AUDIENCES, FORMATS, GROUPS, LEAD_FORMS, ROLES, STATUSES
 from ..select import Selection
 from ..templating import rhythm, strings
+from ..model import zone
 from .calendars import rrule_of
 from . import Asset, Build, Page, Site
 
@@ -197,6 +198,46 @@ SCHEMAS = {
     },
 }
 
+# --- issue 23 (fields-a): columns a catalogue has only when it uses the field ------------
+# A package of a catalogue without these fields stays byte for byte what it was; one that uses
+# them gets the column, filled for every row, at the end of its table.
+_SITE_ZONE = "Europe/Copenhagen"
+OPTIONAL = {
+    "schools": [
+        _field("timezone", description="Tidszone (IANA) for skolens onlinehold"),
+        _field("breaks", description="Pauser, som skolens gentagne hold holder: "
+               "'fra/til navn', adskilt af semikolon"),
+    ],
+    "venues": [_field("timezone", description="Tidszone (IANA), fx Europe/London; tiderne på "
+                      "stedet er lokal tid i den")],
+    "offerings": [
+        _field("name", description="Holdets navn, fx 'Temagruppe'"),
+        _field("language", description="Holdets eget undervisningssprog (ISO 639-1); tomt: "
+               "kursets", pattern="^[a-z]{2}$"),
+        _field("timezone", description="Tidszone (IANA) for holdets tider"),
+    ],
+    "sessions": [
+        _field("timezone", description="Tidszone (IANA): 'start' og 'end' er lokal tid i den"),
+        _field("venue_id", description="Stedet netop denne gang, når det ikke er holdets"),
+        _field("note", description="Kort besked om netop denne gang"),
+    ],
+}
+
+
+def _used(value) -> bool:
+    return value not in (None, "", _SITE_ZONE)
+
+
+def schemas_for(tables: dict[str, list[dict]]) -> dict[str, dict]:
+    """The Table Schemas, with each optional column that some row of its table uses."""
+    found = {}
+    for name, schema in SCHEMAS.items():
+        extra = [f for f in OPTIONAL.get(name, ())
+                 if any(_used(row.get(f["name"])) for row in tables.get(name, ()))]
+        found[name] = {**schema, "fields": schema["fields"] + extra} if extra else schema
+    return found
+
+
 TITLES = {"themes": "Temaer", "schools": "Skoler", "venues": "Steder", "teachers": "Undervisere",
           "courses": "Kurser", "offerings": "Hold", "sessions": "Undervisningsgange"}
 
@@ -230,13 +271,16 @@ def rows(selection: Selection, site: Site) -> dict[str, list[dict]]:
             "website": school.website, "co_production_required": school.co_production_required,
             "led_by_allowed": _words(school.led_by_allowed),
             "enrol_first": school.enrol_first.how if school.enrol_first else None,
-            "enrol_first_url": school.enrol_first.url if school.enrol_first else None})
+            "enrol_first_url": school.enrol_first.url if school.enrol_first else None,
+            "timezone": school.timezone,
+            "breaks": "; ".join(f"{b.start.isoformat()}/{b.until.isoformat()}"
+                                + (f" {b.note}" if b.note else "") for b in school.breaks)})
     for venue in sel.venues:
         tables["venues"].append({
             "id": venue.id, "school_id": venue.school_id, "name": venue.name,
             "address": venue.address, "postal_code": venue.postal_code, "city": venue.city,
             "accessibility": venue.accessibility, "directions": venue.directions,
-            "country": venue.country})
+            "country": venue.country, "timezone": venue.timezone})
     shown = {t.id for t in sel.teachers}
     for teacher in sel.teachers:
         tables["teachers"].append({
@@ -271,13 +315,18 @@ def rows(selection: Selection, site: Site) -> dict[str, list[dict]]:
                 "registration_deadline": sign_up.deadline,
                 "teachers": _words(t.id for t in team if t.id in shown),
                 "team_roles": _words(t.main_role for t in team),
-                **_shape(catalogue, course, offering)})
+                "name": offering.name, "language": offering.language,
+                "timezone": offering.timezone,
+                **_shape(catalogue, course, offering, sel.today)})
             for number, session in enumerate(offering.sessions, start=1):
                 tables["sessions"].append({
                     "offering_id": offering_id, "number": number, "date": session.date,
                     "start": session.start, "end": session.end, "end_date": session.end_date,
                     "topic": session.topic,
-                    "room": session.room or offering.room})
+                    "room": session.room or offering.room,
+                    "timezone": session.timezone, "note": session.note,
+                    "venue_id": session.venue_id if session.venue_id != offering.venue_id
+                    else None})
     return tables
 
 
@@ -289,14 +338,22 @@ def _eligibility(rule) -> dict:
             "eligibility_note": rule.note}
 
 
-def _shape(catalogue, course, offering) -> dict:
+def _excluded(rule, today) -> list:
+    """Written exceptions, then cancelled dates, breaks and skipped holidays (issue 23)."""
+    more = (set(rule.cancelled) | set(rule.skipped(today))) - set(rule.exceptions)
+    return [*rule.exceptions, *sorted(more)]
+
+
+def _shape(catalogue, course, offering, today) -> dict:
     rule, waitlist = offering.recurrence, offering.waitlist
     return {
         "attendance": offering.attendance, "online_url": offering.online_url,
         "online_note": offering.online_note, "led_by": catalogue.led_by(course, offering),
-        "recurrence": rrule_of(rule).to_ical().decode() if rule else None,
+        "recurrence": rrule_of(rule, zone(offering.timezone)).to_ical().decode()
+        if rule else None,
         "rhythm": rhythm(rule) if rule else None, "ongoing": offering.ongoing,
-        "excluded_dates": _words(d.isoformat() for d in rule.exceptions) if rule else None,
+        "excluded_dates": _words(d.isoformat() for d in _excluded(rule, today)) if rule
+        else None,
         "places_left": offering.places_left, "places_updated": offering.places_updated,
         "waitlist_email": waitlist.email if waitlist else None,
         "waitlist_phone": waitlist.phone if waitlist else None,
@@ -326,9 +383,9 @@ def _cell(value) -> str:
     return neutralise(str(value))
 
 
-def to_csv(name: str, table: list[dict]) -> bytes:
+def to_csv(name: str, table: list[dict], schemas: dict | None = None) -> bytes:
     out = io.StringIO()
-    fields = [f["name"] for f in SCHEMAS[name]["fields"]]
+    fields = [f["name"] for f in (schemas or SCHEMAS)[name]["fields"]]
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(fields)
     for row in table:
@@ -345,7 +402,8 @@ def _about(selection: Selection) -> str:
         open=words["description_open"] if facts.share(facts.open_to_all) == "all" else "")
 
 
-def descriptor(selection: Selection, site: Site) -> dict:
+def descriptor(selection: Selection, site: Site, schemas: dict | None = None) -> dict:
+    schemas = schemas or SCHEMAS
     publisher = {"title": site.name, "role": "publisher"}
     if site.url:
         publisher["path"] = site.url
@@ -365,8 +423,8 @@ def descriptor(selection: Selection, site: Site) -> dict:
         "resources": [
             {"name": name, "path": f"{name}.csv", "title": TITLES[name], "format": "csv",
              "mediatype": "text/csv", "encoding": "utf-8", "profile": "tabular-data-resource",
-             "schema": SCHEMAS[name]}
-            for name in SCHEMAS],
+             "schema": schemas[name]}
+            for name in schemas],
     }
     if site.url:
         package["homepage"] = site.url
@@ -376,9 +434,10 @@ def descriptor(selection: Selection, site: Site) -> dict:
 def package_files(selection: Selection, site: Site) -> dict[str, bytes]:
     """data/<name>.csv for every table, and data/datapackage.json."""
     tables = rows(selection, site)
-    files = {f"{name}.csv": to_csv(name, table) for name, table in tables.items()}
-    files["datapackage.json"] = (json.dumps(descriptor(selection, site), ensure_ascii=False,
-                                            indent=2) + "\n").encode("utf-8")
+    schemas = schemas_for(tables)
+    files = {f"{name}.csv": to_csv(name, table, schemas) for name, table in tables.items()}
+    files["datapackage.json"] = (json.dumps(descriptor(selection, site, schemas),
+                                            ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return files
 
 
@@ -446,6 +505,7 @@ def plan(build: Build) -> list[Page | Asset]:
     files = package_files(build.selection, build.site)
     validate_files(files)
     t = strings()["opendata"]
+    schemas = json.loads(files["datapackage.json"])["resources"]
     return [Page("data/index.md", "opendata.html", t["title"], t["lead"],
-                 {"schemas": SCHEMAS, "titles": TITLES}),
+                 {"schemas": {r["name"]: r["schema"] for r in schemas}, "titles": TITLES}),
             *(Asset(f"data/{name}", data) for name, data in files.items())]

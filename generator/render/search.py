@@ -35,7 +35,7 @@ from html.parser import HTMLParser
 from pagefind.service import get_executable
 
 from ..guides import render_body
-from ..templating import danish_date
+from ..templating import danish_date, language_name
 from . import Asset, Build
 
 FOLDER = "pagefind/"
@@ -151,8 +151,15 @@ def records(build: Build) -> list[dict]:
         towns = list(dict.fromkeys(v.city for v in venues))
         dates = [danish_date(o.first_date) for o in upcoming]
         school = catalogue.schools.get(course.school_id)
-        content = _sentences(course.title, course.summary, ", ".join(themes),
-                             "; ".join(f"{v.name}, {v.city}" for v in venues), ", ".join(dates))
+        # Issue 23: offering names ("Åben café") and an offering's own language are searched
+        # for too; absent, the record is what it always was.
+        names = list(dict.fromkeys(o.name for o in upcoming if o.name))
+        own = [code for code in dict.fromkeys(o.language for o in upcoming if o.language)
+               if code != course.language]
+        languages = [language_name(code) for code in ([course.language] + own)] if own else []
+        content = _sentences(course.title, course.summary, ", ".join(names), ", ".join(themes),
+                             "; ".join(f"{v.name}, {v.city}" for v in venues), ", ".join(dates),
+                             ", ".join(languages))
         filters = {"tema": themes, "by": towns}
         if school is not None:
             filters["skole"] = [school.name]

@@ -15,7 +15,7 @@ import json
 from markupsafe import Markup
 
 from ..dates import COPENHAGEN
-from ..model import Availability
+from ..model import Availability, zone
 from ..templating import rhythm, strings, who_may_come
 from . import Build, Page
 
@@ -112,8 +112,9 @@ def _offer(offering, today, course) -> dict:
     return offer
 
 
-def _iso(day, time) -> str:
-    return dt.datetime.combine(day, time, COPENHAGEN).isoformat()
+def _iso(day, time, tz=COPENHAGEN) -> str:
+    """A local time with its zone's offset on that day (issue 23: the venue's zone)."""
+    return dt.datetime.combine(day, time, tz).isoformat()
 
 
 def course_jsonld(selection, course, site) -> str:
@@ -151,18 +152,22 @@ def course_jsonld(selection, course, site) -> str:
         status = {"cancelled": "https://schema.org/EventCancelled",
                   "postponed": "https://schema.org/EventPostponed"}.get(
             offering.status, "https://schema.org/EventScheduled")
+        first, last = offering.sessions[0], offering.sessions[-1]
+        title = course.title + (f" – {offering.name}" if offering.name else "")
         instance = {
             "@type": "CourseInstance",
             "courseMode": _COURSE_MODE[offering.attendance],
             "eventAttendanceMode": _MODE[offering.attendance],
             "location": location,
             "organizer": organizer,
-            "startDate": _iso(offering.sessions[0].date, offering.sessions[0].start),
+            "startDate": _iso(first.date, first.start, zone(first.timezone)),
             "eventStatus": status,
             "isAccessibleForFree": course.free,
             "offers": _offer(offering, selection.today, course),
-            "subEvent": [{"@type": "Event", "name": course.title,
-                          "startDate": _iso(s.date, s.start), "endDate": _iso(s.last_day, s.end),
+            "subEvent": [{"@type": "Event", "name": title + (f" – {s.topic}" if s.topic
+                                                             and s.changed else ""),
+                          "startDate": _iso(s.date, s.start, zone(s.timezone)),
+                          "endDate": _iso(s.last_day, s.end, zone(s.timezone)),
                           "eventAttendanceMode": _MODE[offering.attendance],
                           "location": location, "eventStatus": status}
                          for s in offering.sessions if s.date >= selection.today
@@ -170,7 +175,7 @@ def course_jsonld(selection, course, site) -> str:
         }
         if not offering.ongoing:
             # An ongoing group has no end: its last expanded date is only the display horizon.
-            instance["endDate"] = _iso(offering.sessions[-1].last_day, offering.sessions[-1].end)
+            instance["endDate"] = _iso(last.last_day, last.end, zone(last.timezone))
         if offering.recurrence is not None:
             # schema.org's Schedule says the rhythm; subEvent lists the expanded dates ahead.
             rule = offering.recurrence
@@ -180,16 +185,23 @@ def course_jsonld(selection, course, site) -> str:
                         "startDate": rule.first.isoformat(),
                         "repeatFrequency": "P%dW" % rule.interval if rule.frequency == "weekly"
                         else "P%dM" % rule.interval,
-                        "scheduleTimezone": "Europe/Copenhagen", "name": rhythm(rule)}
+                        "scheduleTimezone": offering.timezone, "name": rhythm(rule)}
             if rule.frequency == "monthly" and rule.position and rule.position > 0:
                 # "første torsdag": the .ics says BYDAY=1TH. schema.org counts weeks 1 to 5
                 # and has no word for "the last", which the schedule's name then says.
                 schedule["byMonthWeek"] = rule.position
             if rule.until:
                 schedule["endDate"] = rule.until.isoformat()
-            if rule.exceptions:
-                schedule["exceptDate"] = [d.isoformat() for d in rule.exceptions]
+            # Issue 23: cancelled dates, breaks and holidays are left out like exceptions.
+            more = sorted((set(rule.cancelled) | set(rule.skipped(selection.today)))
+                          - set(rule.exceptions))
+            if rule.exceptions or more:
+                schedule["exceptDate"] = [d.isoformat() for d in (*rule.exceptions, *more)]
             instance["eventSchedule"] = schedule
+        if offering.name:
+            instance["name"] = offering.name
+        if offering.language and offering.language != course.language:
+            instance["inLanguage"] = offering.language
         if offering.capacity:
             instance["maximumAttendeeCapacity"] = offering.capacity
         left = offering.places_left_on(selection.today)

@@ -11,8 +11,8 @@ from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostic
 from ..model import Catalogue
-from . import (booking, brands, consent, content, coproduction, files, offerings, plausibility,
-               references, rooms, shapes, template_text, time)
+from . import (booking, brands, consent, content, coproduction, dates, files, offerings,
+               plausibility, references, rooms, shapes, template_text, time)
 
 Rule = Callable[[Catalogue, "Context"], Iterable[Diagnostic]]
 
@@ -28,9 +28,13 @@ RULES: list[Rule] = [
     shapes.stay_ends_after_arrival,       # T214
     time.local_times_exist,               # T215, T216
     time.recurrence_is_bounded,           # T217
+    dates.changes_fit_the_pattern,        # T230-T233, T236 (issue 23)
+    dates.breaks_in_order,                # T234
+    dates.holidays_are_known,             # T235
     references.known_ids,                 # R301-R305
     references.guide_themes_exist,        # R304 in guides
     rooms.rooms_are_known,                # R307
+    dates.session_team_and_place_exist,   # R310, R311
     coproduction.team_is_co_produced,     # C401-C403
     shapes.other_forms_say_why,           # C404
     shapes.form_is_allowed_by_school,     # C405
@@ -41,8 +45,10 @@ RULES: list[Rule] = [
     offerings.sign_up_is_possible,        # O602
     shapes.venue_when_on_site,            # O604, O605
     shapes.places_add_up,                 # O606, O607
+    dates.offering_language_is_known,     # O610
     shapes.ages_in_order,                 # S115
     shapes.language_is_known,             # S113
+    dates.zones_are_known,                # S120, S121
     shapes.postcode_fits_country,         # S114, S107 for Danish venues
     consent.consent_is_consistent,        # P701-P705
     content.markdown_is_safe,             # H801-H804, H806

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from ..dates import clock_span
 from ..diagnostics import problem
-from ..model import Catalogue
+from ..model import Catalogue, zone
 from .rooms import room_key
 
 
@@ -48,7 +48,9 @@ def _describe(session, course) -> str:
 def _when(here, there) -> dict:
     """The clash itself, not the whole session: a stay from the 10th to the 14th that clashes
     with a morning on the 13th is reported on the 13th, at that morning's hours."""
-    starts, ends = max(here[0], there[0]), min(here[1], there[1])
+    local = zone(here[2].timezone)  # said in the wall-clock time of the session reported
+    starts = max(here[0], there[0]).astimezone(local).replace(tzinfo=None)
+    ends = min(here[1], there[1]).astimezone(local).replace(tzinfo=None)
     day = starts.date().isoformat()
     if ends.date() != starts.date():
         day = f"{day}–{ends.date().isoformat()}"
@@ -68,9 +70,11 @@ def teacher_not_double_booked(catalogue: Catalogue, context):
         for offering in course.offerings:
             if not offering.takes_place:
                 continue
-            times = [(s.starts_at, s.ends_at, s) for s in offering.sessions]
-            for teacher in dict.fromkeys(offering.teacher_ids):
-                for starts, ends, session in times:
+            # Absolute times (issue 23): a teacher online from London at 14.00 and in Randers
+            # at 15.00 Danish time is in two places at once.
+            for session in offering.sessions:
+                starts, ends = session.starts_utc, session.ends_utc
+                for teacher in dict.fromkeys(offering.team_of(session)):
                     groups[teacher].append((starts, ends, session, course, teacher))
     for mine, theirs in _both_ways(_overlaps(groups)):
         here, teacher, there, there_course = mine[2], mine[4], theirs[2], theirs[3]
@@ -82,14 +86,18 @@ def room_not_double_booked(catalogue: Catalogue, context):
     groups = defaultdict(list)
     for course in catalogue.courses.values():
         for offering in course.offerings:
-            if not offering.takes_place or offering.venue_id is None:
-                continue  # online only: no room to book
+            if not offering.takes_place:
+                continue
             for session in offering.sessions:
-                room = session.room or offering.room
-                label = f"Lokalet '{room}' på '{offering.venue_id}'" if room \
-                    else f"Stedet '{offering.venue_id}'"
-                groups[(offering.venue_id, room_key(room) if room else "")].append(
-                    (session.starts_at, session.ends_at, session, course, label))
+                venue_id = offering.venue_of(session)
+                if venue_id is None:
+                    continue  # online only: no room to book
+                # A changed date in another room names only its own room; the offering's room
+                # belongs to the offering's venue.
+                room = session.room or (offering.room if venue_id == offering.venue_id else None)
+                label = f"Lokalet '{room}' på '{venue_id}'" if room else f"Stedet '{venue_id}'"
+                groups[(venue_id, room_key(room) if room else "")].append(
+                    (session.starts_utc, session.ends_utc, session, course, label))
     for mine, theirs in _both_ways(_overlaps(groups)):
         here, label, there, there_course = mine[2], mine[4], theirs[2], theirs[3]
         yield problem("B502", here.pos, room=label, **_when(mine, theirs),

@@ -30,6 +30,7 @@ def _unknown(room: str, venue, pos):
 def rooms_are_known(catalogue: Catalogue, context):
     for course in catalogue.courses.values():
         for offering in course.offerings:
+            yield from _elsewhere(catalogue, offering)
             venue = catalogue.venues.get(offering.venue_id)
             if venue is None or not venue.rooms:  # an unknown venue is R303's business
                 continue
@@ -37,5 +38,18 @@ def rooms_are_known(catalogue: Catalogue, context):
             if offering.room is not None and room_key(offering.room) not in known:
                 yield _unknown(offering.room, venue, offering.at("room"))
             for session in offering.sessions:
+                if session.venue_id is not None and session.venue_id != offering.venue_id:
+                    continue  # a session elsewhere (issue 23): checked against its own venue
                 if session.room is not None and room_key(session.room) not in known:
                     yield _unknown(session.room, venue, session.at("room"))
+
+
+def _elsewhere(catalogue: Catalogue, offering):
+    """Rooms of sessions at another venue than the offering's (issue 23)."""
+    for session in offering.sessions:
+        venue = catalogue.venues.get(session.venue_id) if session.venue_id else None
+        if venue is None or session.venue_id == offering.venue_id or not venue.rooms:
+            continue
+        if session.room is not None and room_key(session.room) not in \
+                {room_key(r) for r in venue.rooms}:
+            yield _unknown(session.room, venue, session.at("room"))

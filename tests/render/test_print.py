@@ -256,7 +256,8 @@ def test_term_catalogue_lists_every_upcoming_offering(built: Path, sel: Selectio
     for course in sel.courses:
         for offering in sel.upcoming(course):
             # A recurring offering is printed as its rhythm in words, not as a list of dates.
-            first = rhythm(offering.recurrence) if offering.recurrence else \
+            first = rhythm(offering.recurrence, zone=offering.timezone) \
+                if offering.recurrence else \
                 danish_date(offering.sessions[0].date)
             if offering.takes_place:
                 assert course.title in text and first in text, (course.id, offering.key)
