@@ -35,7 +35,7 @@ from html.parser import HTMLParser
 from pagefind.service import get_executable
 
 from ..guides import render_body
-from ..templating import danish_date
+from ..templating import danish_date, strings
 from . import Asset, Build
 
 FOLDER = "pagefind/"
@@ -150,12 +150,19 @@ def records(build: Build) -> list[dict]:
                   if v in catalogue.venues]
         towns = list(dict.fromkeys(v.city for v in venues))
         dates = [danish_date(o.first_date) for o in upcoming]
-        school = catalogue.schools.get(course.school_id)
+        words = strings()
+        # issue 23 (fields-b): a partner's name finds the course; closed enrolment is said.
+        partner = words["shape"]["partner_text"].format(name=course.partner.name) \
+            if course.partner else ""
+        closed = [words["availability"]["enrolment-closed"].format(closed=o.registration.closed)
+                  for o in upcoming if o.registration.closed]
         content = _sentences(course.title, course.summary, ", ".join(themes),
-                             "; ".join(f"{v.name}, {v.city}" for v in venues), ", ".join(dates))
+                             "; ".join(f"{v.name}, {v.city}" for v in venues), ", ".join(dates),
+                             partner, *dict.fromkeys(closed))
         filters = {"tema": themes, "by": towns}
-        if school is not None:
-            filters["skole"] = [school.name]
+        schools = [catalogue.schools[s].name for s in course.school_ids if s in catalogue.schools]
+        if schools:
+            filters["skole"] = schools
         found.append({"url": f"/kurser/{course.id}/", "content": content,
                       "meta": {"title": course.title}, "filters": filters})
     for guide in sel.guides:
