@@ -135,7 +135,7 @@ def _sign_up(offering, state: str, words) -> str:
     """How to sign up, in one line: the link, the address or the number, or 'just come'."""
     sign_up = offering.registration
     if state == "enrolment-closed":
-        return words["closed"].format(closed=sign_up.closed)
+        return words["closed"].format(closed=sign_up.closed.rstrip("."))
     if state == "drop-in":
         return words["dropin"]
     channels = [c for c in (sign_up.url, sign_up.email, sign_up.phone) if c]
