@@ -45,7 +45,7 @@ _PATTERNS = {
 _OPEN = {"registration", "consent"}
 # Text fields that hold a sentence or more get a bigger box.
 _LONG = {"summary", "accessibility", "directions", "provider_note", "status_note", "note",
-         "description", "address", "led_by_reason", "online_note", "covers", "how"}
+         "description", "address", "led_by_reason", "online_note", "covers", "how", "closed"}
 _STATUS_LABELS = {"open": "Åben", "few-places": "Få pladser", "full": "Fuldt",
                   "waitlist": "Venteliste", "cancelled": "Aflyst", "postponed": "Udsat"}
 _CHOICE_LABELS = {"status": _STATUS_LABELS,
@@ -61,6 +61,7 @@ _CHOICE_LABELS = {"status": _STATUS_LABELS,
                                 "monthly": "Én gang om måneden"},
                   "groups": {"patients": "patienter", "relatives": "pårørende",
                              "staff": "medarbejdere", "students": "studerende"},
+                  "match": {"all": "Alle skal være opfyldt", "any": "Én af dem er nok"},
                   "roles": {"peer": "peer (erfaringskompetence)", "relative": "relative (pårørende)",
                             "professional": "professional (fagprofessionel)"}}
 _LABELS = {"title": "Titel", "summary": "Kort beskrivelse", "description": "Beskrivelse",
@@ -93,7 +94,11 @@ _LABELS = {"title": "Titel", "summary": "Kort beskrivelse", "description": "Besk
            "of": "Hvor (gruppen)", "language": "Sprog", "cost": "Pris", "price": "Pris (kr.)",
            "covers": "Prisen dækker", "led_by_allowed": "Tilladte ledelsesformer",
            "enrol_first": "Optagelse først", "how": "Sådan bliver man optaget",
-           "first_time": "Din første gang"}
+           "first_time": "Din første gang",
+           # issue 23 (fields-b)
+           "closed": "Lukket for tilmelding", "match": "Betingelserne",
+           "requires": "Kræver først", "partner": "Samarbejdspartner",
+           "also_schools": "Også udbudt af", "defaults": "Standard for skolens kurser"}
 
 # Why a teacher's profile needs dated consent, shown where the dates are filled in.
 CONSENT_HINT = (
@@ -215,6 +220,9 @@ def widget(spec: Field, owner: str, options: dict) -> dict:
             field["min"] = spec.minimum
     elif kind == "bool":
         field.update(widget="boolean")
+        if (owner, spec.name) == ("course", "enrol_first"):
+            # Decap starts a boolean at false; this one means "the rule applies" when absent.
+            field["default"] = True
     else:
         field["widget"] = "text" if kind == "text" and spec.name in _LONG else "string"
         if kind in _PATTERNS:
@@ -242,6 +250,8 @@ def _relations(themes: list[dict], venues: list[dict]) -> dict:
         ("course", "teachers"): to("teachers", "name"),
         ("offering", "teachers"): to("teachers", "name"),
         ("course", "guides"): to("guides", "title"),
+        ("course", "requires"): to("courses", "title"),
+        ("course", "also_schools"): to("schools", "name"),
         ("course", "themes"): theme_select,
         ("guide", "themes"): theme_select,
         ("offering", "venue"): ({"widget": "select", "options": venues} if venues
