@@ -19,7 +19,7 @@ import functools
 import icalendar
 
 from ..dates import COPENHAGEN
-from ..templating import strings
+from ..templating import strings, who_may_come
 from . import Asset, Build, feed_path, offering_ics_path, theme_feed_path
 
 PRODID = "-//Recoveryskolerne//Kursuskatalog//DA"
@@ -103,7 +103,11 @@ def _event(selection, course, offering, index, session, site) -> icalendar.Event
     if offering.status_note:
         description.append(f"{t['availability'][state].format(date='')}: {offering.status_note}")
     description.append(_sign_up(offering, state, words))
-    # issue 23 (fields-b): prerequisites and a partner, in words.
+    # issue 23 (fields-b): who may come ("eller" with match: any), prerequisites, a partner.
+    rule = course.eligibility
+    who = (who_may_come(rule) + ([rule.note] if rule.note else [])) if rule else []
+    if who:
+        description.append(words["who"].format(who=". ".join(w.rstrip(".") for w in who)))
     required = [selection.catalogue.courses[c].title for c in course.requires
                 if c in selection.catalogue.courses]
     if required:
