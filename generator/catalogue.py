@@ -22,8 +22,9 @@ from .cache import FileCache
 from .load import Mapping, load, read_bytes, tree_at
 from .guides import check_guide
 from .model import (FIVE_WAYS, Brand, Catalogue, Consent, Contact, Cost, Course, EnrolFirst,
-                    Eligibility, Guide, Offering, Quota, Registration, School, Session,
-                    SignUpDefaults, Teacher, Theme, Venue, Waitlist, Where)
+                    Eligibility, Guide, Offering, Partner, Quota, Registration, School,
+                    SchoolDefaults, Session, SignUpDefaults, Teacher, Theme, Venue, Waitlist,
+                    Where)
 from .recurrence import Break, zone_of_country
 from .recurrence import from_record as recurrence_from
 
@@ -329,7 +330,9 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
             Contact(contact.get("email"), contact.get("phone"), contact.get("address")),
             about=r.get("about", ""), website=r.get("website"),
             registration=SignUpDefaults(sign_up.get("email"), sign_up.get("url"),
-                                        sign_up.get("phone"), sign_up.get("note")),
+                                        sign_up.get("phone"), sign_up.get("note"),
+                                        sign_up.get("closed", "")),
+            defaults=_school_defaults(r.get("defaults")),
             co_production_required=r.get("co_production_required", True),
             provider_note=r.get("provider_note", ""),
             led_by_allowed=_tuple(r.get("led_by_allowed")),
@@ -358,6 +361,7 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
     for course_id, (path, r) in records["courses"].items():
         here = where(path)
         school = schools.get(r["school"])
+        r = _inherit(r, school)
         offerings = []
         used_keys: dict[str, int] = {}
         for index, o in enumerate(r["offerings"]):
@@ -441,6 +445,10 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
             led_by_reason=r.get("led_by_reason", ""), eligibility=_eligibility(r.get("eligibility")),
             language=(r.get("language") or "da").lower(),
             cost=Cost(r["cost"]["price"], r["cost"]["covers"]) if r.get("cost") else None,
+            enrol_first=r.get("enrol_first", True), requires=_tuple(r.get("requires")),
+            partner=_partner(r.get("partner")), also_school_ids=_tuple(r.get("also_schools")),
+            defaults_source=school.source + ("defaults",)
+            if school is not None and school.defaults is not None and school.source else None,
             source=here, written=frozenset(r))
 
     guides = {}
@@ -502,6 +510,54 @@ def _recurring_session(rule, day: dt.date, rule_at: Where, session_zone) -> Sess
                            source=rule_at + ("changes", number))
     return Session(day, rule.start, rule.end, timezone=session_zone(None), source=rule_at)
 
+# --- issue 23 (fields-b): school defaults and partners ------------------------------------
+
+def _school_defaults(d: dict | None) -> SchoolDefaults | None:
+    if d is None:
+        return None
+    return SchoolDefaults(tuple(sorted((d.get("registration") or {}).items())),
+                          _eligibility(d.get("eligibility")),
+                          Cost(d["cost"]["price"], d["cost"]["covers"]) if d.get("cost") else None,
+                          d.get("language"))
+
+
+def _inherit(course: dict, school: School | None) -> dict:
+    """The course's record with what it does not say taken from its school's `defaults`.
+
+    Eligibility, cost and language are whole values: a course that writes its own replaces
+    the school's (`eligibility: {}` = open to everyone). Registration is one more layer under
+    the course's, field by field, as the course's is under the offering's.
+    """
+    defaults = school.defaults if school is not None else None
+    if defaults is None:
+        return course
+    merged = dict(course)
+    if defaults.registration:
+        merged["registration"] = {**dict(defaults.registration), **course.get("registration", {})}
+    for name, value in (("eligibility", defaults.eligibility), ("cost", defaults.cost),
+                        ("language", defaults.language)):
+        if name not in course and value is not None:
+            merged[name] = _record_of(value)
+    return merged
+
+
+def _record_of(value):
+    """A model value back as the record the schema gives, for `_inherit`."""
+    if isinstance(value, Cost):
+        return {"price": value.price, "covers": value.covers}
+    if isinstance(value, Eligibility):
+        return {k: v for k, v in (("min_age", value.min_age), ("max_age", value.max_age),
+                                  ("residence", value.residence), ("groups", value.groups),
+                                  ("of", value.of), ("note", value.note),
+                                  ("match", value.match)) if v not in (None, "", ())}
+    return value
+
+
+def _partner(p: dict | None) -> Partner | None:
+    if not p:
+        return None
+    return Partner(p["name"], p.get("url"), p.get("note", ""))
+
 
 def _waitlist(w: dict | None) -> Waitlist | None:
     if not w:
@@ -513,7 +569,8 @@ def _eligibility(e: dict | None) -> Eligibility | None:
     if not e:
         return None
     return Eligibility(e.get("min_age"), e.get("max_age"), e.get("residence", ""),
-                       _tuple(e.get("groups")), e.get("of", ""), e.get("note", ""))
+                       _tuple(e.get("groups")), e.get("of", ""), e.get("note", ""),
+                       e.get("match", "all"))
 
 
 def _registration(offering: dict, course: dict, school: School | None) -> Registration:
@@ -534,4 +591,5 @@ def _registration(offering: dict, course: dict, school: School | None) -> Regist
         url=pick("url") if channels_given else defaults.url,
         phone=pick("phone") if channels_given else defaults.phone,
         opens=pick("opens"), deadline=pick("deadline"),
-        note=pick("note") or defaults.note)
+        note=pick("note") or defaults.note,
+        closed=pick("closed") or defaults.closed)

@@ -110,6 +110,15 @@ CODES: dict[str, Rule] = {
     "S119": Rule(ERROR, "For lang tekst", "'{field}' har {length} tegn, men højst {limit} er "
                  "tilladt.", "Skriv en kortere tekst, eller tjek, at der ikke er sat noget "
                  "ind ved en fejl."),
+    # issue 23 (fields-b): fields that say what a school or course cannot say otherwise.
+    "S125": Rule(WARNING, "'enrol_first: false' uden virkning", "Kurset har 'enrol_first: "
+                 "false', men skolen '{school}' kræver ikke, at man melder sig ind først.",
+                 "Slet 'enrol_first: false', eller skriv 'enrol_first:' på skolen, hvis man skal "
+                 "optages som studerende før de andre kurser."),
+    "S126": Rule(WARNING, "'match: any' med kun én betingelse", "'eligibility' har 'match: "
+                 "any', men kun én betingelse ({condition}).",
+                 "'match: any' betyder, at én af flere betingelser er nok. Tilføj den anden "
+                 "betingelse (fx 'groups' og 'of'), eller slet 'match: any'."),
     # Time: dates, times and their order.
     "T201": Rule(ERROR, "Ugyldig dato", "'{value}' er ikke en rigtig dato.",
                  "Skriv datoen som ÅÅÅÅ-MM-DD, fx 2027-02-03, og tjek at dagen findes."),
@@ -199,6 +208,18 @@ CODES: dict[str, Rule] = {
                  "'{value}' ({where}).", "{hint}"),
     "R311": Rule(ERROR, "Ukendt sted på en dato", "Der findes intet sted (venue) med id "
                  "'{value}' ({where}).", "{hint}"),
+    # issue 23 (fields-b): prerequisites and courses of several schools.
+    "R313": Rule(ERROR, "Ukendt kursus i 'requires'", "Der findes intet kursus med id "
+                 "'{value}'.", "{hint}"),
+    "R314": Rule(ERROR, "Forudsætninger i ring", "Kurserne kræver hinanden i ring: {circle}. "
+                 "Ingen ville kunne begynde.",
+                 "Slet et af kurserne fra 'requires' i en af filerne, så kæden har en "
+                 "begyndelse."),
+    "R315": Rule(ERROR, "Ukendt skole i 'also_schools'", "Der findes ingen skole med id "
+                 "'{value}'.", "{hint}"),
+    "R316": Rule(ERROR, "Kursets egen skole i 'also_schools'", "'{value}' er allerede kursets "
+                 "skole ('school').", "Slet '{value}' fra 'also_schools'; dér står kun de "
+                 "andre skoler, der også udbyder kurset."),
     # Co-production.
     "C401": Rule(ERROR, "Ingen med erfaringskompetence", "Holdets undervisere ({team}) har "
                  "ingen peer-underviser eller pårørende-underviser.",
@@ -222,6 +243,12 @@ CODES: dict[str, Rule] = {
     "C406": Rule(ERROR, "Ledelsesformen passer ikke med underviserne", "Holdet står som "
                  "'{form}', men ingen af underviserne ({team}) har rollen '{role}'.",
                  "Tilføj en underviser med rollen '{role}', eller ret 'led_by'."),
+    # issue 23 (fields-b)
+    "C407": Rule(WARNING, "Partner på et kursus fra en ekstern udbyder", "Kurset har "
+                 "'partner', men ledes af en ekstern udbyder.",
+                 "'partner' er en organisation, der er med på et samskabt eller peer-ledet "
+                 "kursus. Står udbyderen selv for kurset, så skriv det i 'led_by_reason', og "
+                 "slet 'partner'."),
     # Booking.
     "B501": Rule(ERROR, "Underviser dobbeltbooket", "{teacher} underviser {date} kl. "
                  "{time} både her og i {other}.",
@@ -255,6 +282,15 @@ CODES: dict[str, Rule] = {
     "O607": Rule(ERROR, "Flere pladser end holdet har", "{what} ({value}) er flere end holdets "
                  "pladser ('capacity': {capacity}).", "Tjek tallene, eller skriv det rigtige "
                  "antal pladser i 'capacity'."),
+    # issue 23 (fields-b)
+    "O620": Rule(WARNING, "Lukket for tilmelding på et aflyst hold", "Holdet er '{status}', "
+                 "og 'registration.closed' bliver ikke vist.",
+                 "Et aflyst eller udsat hold viser sin status og 'status_note'. Slet 'closed', "
+                 "eller skriv begrundelsen i 'status_note'."),
+    "O621": Rule(WARNING, "Lukket, men tilmeldingen åbner", "'registration.closed' står "
+                 "sammen med 'opens' ({opens}); siden siger 'Lukket for tilmelding', indtil "
+                 "'closed' slettes.", "Slet 'closed', hvis tilmeldingen åbner {opens}, eller "
+                 "slet 'opens', og skriv datoen i teksten i 'closed'."),
     # Consent and privacy.
     "P701": Rule(ERROR, "Samtykke trukket tilbage før det blev givet", "'withdrawn' "
                  "({withdrawn}) ligger før samtykket ({given}).",

@@ -56,7 +56,7 @@ _PATTERNS = {
 _OPEN = {"registration", "consent", "recurrence"}
 # Text fields that hold a sentence or more get a bigger box.
 _LONG = {"summary", "accessibility", "directions", "provider_note", "status_note", "note",
-         "description", "address", "led_by_reason", "online_note", "covers", "how"}
+         "description", "address", "led_by_reason", "online_note", "covers", "how", "closed"}
 _STATUS_LABELS = {"open": "Åben", "few-places": "Få pladser", "full": "Fuldt",
                   "waitlist": "Venteliste", "cancelled": "Aflyst", "postponed": "Udsat"}
 _CHOICE_LABELS = {"status": _STATUS_LABELS,
@@ -72,6 +72,7 @@ _CHOICE_LABELS = {"status": _STATUS_LABELS,
                                 "monthly": "Én gang om måneden"},
                   "groups": {"patients": "patienter", "relatives": "pårørende",
                              "staff": "medarbejdere", "students": "studerende"},
+                  "match": {"all": "Alle skal være opfyldt", "any": "Én af dem er nok"},
                   "roles": {"peer": "Peer (egen erfaring)", "relative": "Pårørende",
                             "professional": "Fagprofessionel"}}
 _LABELS = {"title": "Titel", "summary": "Kort beskrivelse", "description": "Beskrivelse",
@@ -108,7 +109,11 @@ _LABELS = {"title": "Titel", "summary": "Kort beskrivelse", "description": "Besk
            # issue 23 (fields-a)
            "timezone": "Tidszone", "breaks": "Pauser", "break": "pause",
            "changes": "Ændrede datoer", "change": "ændring", "cancelled": "Aflyst (hvorfor)",
-           "skip_holidays": "Holder fri på helligdage"}
+           "skip_holidays": "Holder fri på helligdage",
+           # issue 23 (fields-b)
+           "closed": "Lukket for tilmelding", "match": "Betingelserne",
+           "requires": "Kræver først", "partner": "Samarbejdspartner",
+           "also_schools": "Også udbudt af", "defaults": "Standard for skolens kurser"}
 
 # Why a teacher's profile needs dated consent, shown where the dates are filled in.
 CONSENT_HINT = (
@@ -391,6 +396,9 @@ def widget(spec: Field, owner: str, options: dict) -> dict:
             field["max"] = spec.most
     elif kind == "bool":
         field.update(widget="boolean")
+        if (owner, spec.name) == ("course", "enrol_first"):
+            # Decap starts a boolean at false; this one means "the rule applies" when absent.
+            field["default"] = True
     else:
         field["widget"] = "text" if kind == "text" and spec.name in _LONG else "string"
         if kind in _PATTERNS:
@@ -424,6 +432,8 @@ def _relations(themes: list[dict], venues: list[dict], teachers: list[dict]) -> 
         ("course", "teachers"): teacher_select,
         ("offering", "teachers"): teacher_select,
         ("course", "guides"): to("guides", "title"),
+        ("course", "requires"): to("courses", "title"),
+        ("course", "also_schools"): to("schools", "name"),
         ("course", "themes"): theme_select,
         ("guide", "themes"): theme_select,
         # catalogue-editor.js: a drop-down of the chosen school's venues only.

@@ -128,6 +128,7 @@ class SignUpDefaults:
     url: str | None = None
     phone: str | None = None
     note: str | None = None
+    closed: str = ""  # issue 23: enrolment closed at the whole school, and why
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,20 @@ class School(Located):
     # --- issue 23 (fields-a) ---
     timezone: str | None = None  # for online offerings; None: the first venue's zone
     breaks: tuple[Break, ...] = ()
+
+    # issue 23 (fields-b): what every course of the school inherits unless it says otherwise.
+    defaults: "SchoolDefaults | None" = None
+
+
+@dataclass(frozen=True)
+class SchoolDefaults:
+    """A school's `defaults`: written once, inherited by each course that does not say
+    otherwise. `registration` is a layer below the course's; the others are whole values."""
+
+    registration: tuple[tuple[str, object], ...] = ()  # (field, value) pairs, hashable
+    eligibility: "Eligibility | None" = None
+    cost: "Cost | None" = None
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -230,6 +245,7 @@ class Registration:
     opens: dt.date | None = None
     deadline: dt.date | None = None
     note: str | None = None
+    closed: str = ""  # issue 23: enrolment is closed, and why (offering, course or school)
 
     @property
     def has_channel(self) -> bool:
@@ -329,6 +345,7 @@ class Availability(enum.Enum):
     PAST = "past"
     DROP_IN = "drop-in"  # no sign-up: just come
     NOT_YET = "not-yet"  # sign-up opens later
+    SUSPENDED = "enrolment-closed"  # `registration.closed`: closed for now, for a reason
     CLOSED = "closed"  # the deadline has passed
     STARTED = "started"  # under way, and no deadline says one may still join
     FULL = "full"  # full: the waiting list is what is left
@@ -423,6 +440,8 @@ class Offering(Located):
         if self.is_past(today):
             return Availability.PAST
         sign_up = self.registration
+        if sign_up.closed:
+            return Availability.SUSPENDED
         if not sign_up.required:
             return Availability.DROP_IN
         if sign_up.opens is not None and sign_up.opens > today:
@@ -456,6 +475,13 @@ class Course(Located):
     eligibility: "Eligibility | None" = None
     language: str = "da"
     cost: "Cost | None" = None  # None: free, as always
+    # --- issue 23 (fields-b) ---
+    enrol_first: bool = True  # false: the school's "meld dig ind først" does not apply
+    requires: tuple[str, ...] = ()  # ids of courses to have taken first
+    partner: "Partner | None" = None
+    also_school_ids: tuple[str, ...] = ()  # other schools that run the course too
+    # Where the school's `defaults` are written: an inherited value is reported there.
+    defaults_source: Where | None = field(default=None, compare=False, repr=False)
 
     @property
     def free(self) -> bool:
@@ -471,6 +497,37 @@ class Course(Located):
         found = [self.language] + [o.language for o in self.offerings if o.language]
         return tuple(dict.fromkeys(found))
 
+    @property
+    def school_ids(self) -> tuple[str, ...]:
+        """The school that wrote the course first, then those in `also_schools`."""
+        return (self.school_id, *self.also_school_ids)
+
+    def at(self, *path) -> Pos:
+        """As Located.at, but a value the course inherits from its school's `defaults` is
+        reported on the school file's line."""
+        if path and path[0] in INHERITED and self.inherits(*path):
+            return self.defaults_source.pos(*path)
+        return super().at(*path)
+
+    def inherits(self, *path) -> bool:
+        """Whether the value at `path` comes from the school's `defaults`."""
+        return (self.defaults_source is not None and not self.wrote(path[0])
+                and self.defaults_source.find(*path) is not None)
+
+
+# The course fields a school's `defaults` may give.
+INHERITED = ("registration", "eligibility", "cost", "language")
+
+
+@dataclass(frozen=True)
+class Partner:
+    """An organisation that takes part in a course (co-taught or peer-led) besides the
+    school; shown as "I samarbejde med ..." and never changing `led_by`."""
+
+    name: str
+    url: str | None = None
+    note: str = ""
+
 
 @dataclass(frozen=True)
 class Eligibility:
@@ -482,6 +539,7 @@ class Eligibility:
     groups: tuple[str, ...] = ()  # "patients", "relatives", "staff", "students"
     of: str = ""  # whose patients, relatives or staff
     note: str = ""
+    match: str = "all"  # issue 23: "any" = the conditions are alternatives
 
     @property
     def age_key(self) -> str | None:

@@ -112,7 +112,22 @@ def registration(doc: str) -> Field:
         Field("opens", "date", "Dato, tilmeldingen åbner (ÅÅÅÅ-MM-DD)."),
         Field("deadline", "date", "Sidste dag for tilmelding; senest dagen for første gang."),
         Field("note", "text", "Kort besked om tilmelding, fx 'Ring gerne, hvis du er i tvivl'."),
+        CLOSED,
     )
+
+
+# --- issue 23 (fields-b): closed enrolment, exemptions, prerequisites, partners, defaults ---
+CLOSED = Field("closed", "text", "Lukket for tilmelding: kort tekst om hvorfor, og gerne til "
+               "hvornår, fx 'Vi åbner igen til sommer'. Siden siger så 'Lukket for tilmelding' "
+               "og viser ingen tilmelding.")
+MATCHES = ("all", "any")
+PARTNER = struct(
+    "partner", "En organisation, der er med til at lave kurset; vises som 'I samarbejde "
+    "med ...' og ændrer ikke 'led_by'.",
+    Field("name", "text", "Organisationens navn.", required=True),
+    Field("url", "url", "Link til organisationen."),
+    Field("note", "text", "Kort om samarbejdet, fx 'Instruktør fra Dansk Førstehjælp'."),
+)
 
 
 SESSION = struct(
@@ -239,6 +254,8 @@ ELIGIBILITY = struct(
     Field("of", "text", "Hvis patienter, pårørende eller medarbejdere: hvor, fx 'regionens "
           "psykiatri'."),
     Field("note", "text", "Kort forklaring med egne ord."),
+    Field("match", "enum", "all = man skal opfylde alle betingelserne (standard); any = det er "
+          "nok at opfylde én af dem (fx bor i kommunen ELLER er medarbejder).", choices=MATCHES),
 )
 
 COST = struct(
@@ -275,6 +292,13 @@ COURSE = struct(
     COST,
     registration("Tilmelding for alle hold; et hold kan overskrive den."),
     Field("offerings", "list", "Holdene.", required=True, item=OFFERING, minimum=1),
+    # issue 23 (fields-b)
+    Field("enrol_first", "bool", "false = skolens 'meld dig ind først' gælder ikke dette "
+          "kursus, fx en gåtur, man bare møder op til."),
+    ids("requires", "Kurser (id), man skal have gået på først."),
+    PARTNER,
+    ids("also_schools", "Andre skoler (id), der også udbyder kurset; det vises så hos dem "
+        "alle."),
 )
 
 CONSENT = struct(
@@ -332,7 +356,8 @@ SCHOOL = struct(
            Field("email", "email", "E-mail til tilmelding."),
            Field("url", "url", "Link til tilmelding."),
            Field("phone", "phone", "Telefon til tilmelding."),
-           Field("note", "text", "Kort besked om tilmelding.")),
+           Field("note", "text", "Kort besked om tilmelding."),
+           CLOSED),
     Field("co_production_required", "bool", "false kun for fx eksterne udbydere; siden "
           "fortæller så, at kurset ikke er samskabt."),
     Field("provider_note", "text", "Hvem der står for kurserne, når det er en ekstern udbyder."),
@@ -343,6 +368,12 @@ SCHOOL = struct(
            Field("how", "text", "Sådan bliver man optaget, fx 'Udfyld optagelsesskemaet'.",
                  required=True),
            Field("url", "url", "Link til optagelse.")),
+    struct("defaults", "Det, alle skolens kurser arver, medmindre kurset selv skriver det.",
+           registration("Tilmelding for alle skolens kurser; et kursus eller hold kan "
+                        "overskrive den."),
+           ELIGIBILITY,
+           COST,
+           Field("language", "text", "Undervisningssproget (ISO 639-1), fx 'en'.")),
     Field("first_time", "markdown", "Din første gang: hvad man kan vente sig første gang, fx hvor "
           "man skal gå hen, at man ikke behøver sige noget, og at der er kaffe (Markdown)."),
     # issue 23 (fields-a)
@@ -753,7 +784,8 @@ _SPEC_LABEL = {"offering": "et hold", "session": "en undervisningsgang", "venue"
                "registration": "'registration'", "colors": "'colors'",
                "recurrence": "'recurrence'", "waitlist": "'waitlist'", "quota": "en kvote",
                "eligibility": "'eligibility'", "cost": "'cost'", "enrol_first": "'enrol_first'",
-               "change": "en ændring", "break": "en pause"}
+               "change": "en ændring", "break": "en pause",
+               "partner": "'partner'", "defaults": "'defaults'"}
 
 
 def convert(kind: str, tree: Mapping, spec: Field | None = None) -> tuple[dict | None, list[Diagnostic]]:

@@ -167,7 +167,8 @@ class Selection:
         """Courses in this build, by title, each holding only this build's offerings."""
         chosen = []
         for course in self.catalogue.courses.values():
-            if self.everything or course.school_id in (self.school_ids or ()):
+            # A course of several schools (issue 23: also_schools) is in each one's build.
+            if self.everything or any(s in (self.school_ids or ()) for s in course.school_ids):
                 chosen.append(course)
                 continue
             offerings = tuple(o for o in course.offerings if o.venue_id in self.venue_ids)
@@ -349,7 +350,7 @@ class Selection:
             keys = [("tema", t) for t in course.theme_ids]
             keys += [("for", a) for a in course.audience]
             keys += [("form", f) for f in course.formats]
-            keys += [("skole", course.school_id)]
+            keys += [("skole", s) for s in course.school_ids]
             venue_ids = sorted({o.venue_id for o in self.upcoming(course)
                                 if o.venue_id is not None})
             keys += [("sted", v) for v in venue_ids]

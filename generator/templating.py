@@ -167,8 +167,11 @@ def language_name(code: str) -> str:
     return strings()["languages"].get(code, code)
 
 
-def who_may_come(rule) -> list[str]:
-    """The eligibility as short phrases: '16–25 år', 'Bor i Region Sjælland', ..."""
+def who_may_come(rule, plain: bool = False) -> list[str]:
+    """The eligibility as short phrases: '16–25 år', 'Bor i Region Sjælland', ...
+
+    With `match: any` the conditions are alternatives, so they become one phrase joined by
+    'eller' (issue 23); `plain` gives the separate conditions all the same."""
     t = strings()["shape"]
     words = []
     if rule.min_age is not None and rule.max_age is not None:
@@ -184,6 +187,9 @@ def who_may_come(rule) -> list[str]:
         names = [names[0]] + [n.lower() for n in names[1:]]
         groups = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
         words.append(t["groups_of"].format(groups=groups, of=rule.of) if rule.of else groups)
+    if getattr(rule, "match", "all") == "any" and len(words) > 1 and not plain:
+        rest = [w[0].lower() + w[1:] for w in words[1:]]
+        return [f" {t['or']} ".join([words[0], *rest])]
     return words
 
 

@@ -516,6 +516,29 @@ CASES.extend([
 ])
 
 
+# Issue 23 (fields-b): closed enrolment, exemptions, prerequisites, partners, two schools.
+_PLAN = "registration: {opens: 2026-12-01, deadline: 2027-01-27}"
+CASES.extend([
+    Case("S125", A, (LED, LED + "\nenrol_first: false"), "enrol_first: false"),
+    Case("S126", A, (LED, LED + "\neligibility:\n  min_age: 18\n  match: any"), "match: any",
+         good=(LED, LED + "\neligibility:\n  min_age: 18\n  residence: Testby\n  match: any")),
+    Case("R313", A, (LED, LED + "\nrequires: [kursus-bb]"), "requires:", hint="Mente du 'kursus-b'",
+         good=(LED, LED + "\nrequires: [kursus-b]")),
+    Case("R314", A, (LED, LED + "\nrequires: [kursus-a]"), "requires:"),
+    Case("R315", A, (LED, LED + "\nalso_schools: [ekstrn]"), "also_schools:",
+         hint="Mente du 'ekstern'", good=(LED, LED + "\nalso_schools: [ekstern]")),
+    Case("R316", A, (LED, LED + "\nalso_schools: [skole-a]"), "also_schools:"),
+    Case("O620", A, ("status: open\n    " + _PLAN, "status: cancelled\n    status_note: Syg.\n"
+                     "    registration: {closed: Syg.}"), "closed:",
+         good=("status: open", "status: open\n    note: Vi er fuldt booket.")),
+    Case("O621", A, (_PLAN, "registration: {opens: 2027-01-10, closed: Vi aabner snart.}"),
+         "closed:", good=(_PLAN, "registration: {deadline: 2027-01-27, closed: Vi aabner snart.}")),
+    Case("C407", C, ("certificate: true", "certificate: true\nled_by: external\nled_by_reason: "
+                     "Aftenskolen holder kurset.\npartner: {name: Aftenskolen}"), "partner:",
+         good=("certificate: true", "certificate: true\npartner: {name: Foreningen}")),
+])
+
+
 def test_a_hidden_character_is_named_and_placed_in_words(mini: Path):
     _apply(mini, A, ("title: Kursus A", 'title: "Kursus \\u202eA"'))
     found = [d for d in _codes(mini, TODAY) if d.code == "S111"]

@@ -121,7 +121,8 @@ def test_json_ld_availability_is_true_today(late_january):
     expected = {Availability.OPEN: "https://schema.org/InStock",
                 Availability.DROP_IN: "https://schema.org/InStock",
                 Availability.FEW: "https://schema.org/LimitedAvailability",
-                Availability.FULL: "https://schema.org/SoldOut"}
+                Availability.FULL: "https://schema.org/SoldOut",
+                Availability.SUSPENDED: "https://schema.org/OutOfStock"}  # issue 23
     for course in sel.courses:
         script = _page(site, f"kurser/{course.id}/").find("script", type="application/ld+json")
         instances = json.loads(script.string).get("hasCourseInstance", [])

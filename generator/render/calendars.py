@@ -148,6 +148,13 @@ def _event(selection, course, offering, index, session, site,
         description.append(offering.note)
     description += _who(selection, course)
     description.append(_sign_up(offering, state, words))
+    # issue 23 (fields-b): prerequisites and a partner (who may come is in _who above).
+    required = [selection.catalogue.courses[c].title for c in course.requires
+                if c in selection.catalogue.courses]
+    if required:
+        description.append(words["requires"].format(courses=", ".join(required)))
+    if course.partner is not None:
+        description.append(words["partner"].format(name=course.partner.name))
     # Roles only: a calendar file is copied and forwarded, so it never carries a name.
     roles = [t["roles"][r] for r in ("peer", "relative", "professional")
              if any(teacher.main_role == r for teacher in selection.team(course, offering))]
@@ -172,6 +179,8 @@ def _event(selection, course, offering, index, session, site,
 def _sign_up(offering, state: str, words) -> str:
     """How to sign up, in one line: the link, the address or the number, or 'just come'."""
     sign_up = offering.registration
+    if state == "enrolment-closed":
+        return words["closed"].format(closed=sign_up.closed.rstrip("."))
     if state == "drop-in":
         return words["dropin"]
     channels = [c for c in (sign_up.url, sign_up.email, sign_up.phone) if c]
@@ -194,7 +203,7 @@ def _who(selection, course) -> list[str]:
         if said:
             lines.append(f"{t['who']}: " + ". ".join(said) + ".")
     school = selection.catalogue.schools.get(course.school_id)
-    if school is not None and school.enrol_first:
+    if school is not None and school.enrol_first and course.enrol_first:
         lines.append(" ".join(filter(None, (
             t["enrol_first_text"].format(school=school.name), school.enrol_first.how,
             school.enrol_first.url))))
@@ -335,7 +344,7 @@ def plan(build: Build) -> list[Asset]:
     calendars = Calendars(sel, site)
     assets = [Asset(feed_path(), lambda: calendars.feed(sel.upcoming_sessions, site.name))]
     for school in sel.schools:
-        dated = tuple(d for d in sel.upcoming_sessions if d.course.school_id == school.id)
+        dated = tuple(d for d in sel.upcoming_sessions if school.id in d.course.school_ids)
         assets.append(Asset(feed_path(school.id),
                             lambda d=dated, s=school: calendars.feed(d, s.name)))
     for theme in sel.themes:

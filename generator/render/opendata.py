@@ -15,7 +15,8 @@ import json
 from pathlib import Path
 
 from ..ids import ID_PATTERN, make_id
-from ..schema import ATTENDANCE, AUDIENCES, FORMATS, GROUPS, LEAD_FORMS, ROLES, STATUSES
+from ..schema import (ATTENDANCE, AUDIENCES, FORMATS, GROUPS, LEAD_FORMS, MATCHES, ROLES,
+                      STATUSES)
 from ..select import Selection
 from ..templating import rhythm, strings
 from ..model import zone
@@ -126,6 +127,18 @@ SCHEMAS = {
             _field("eligible_of", description="Hvis patienter, pårørende eller medarbejdere: "
                    "hvor"),
             _field("eligibility_note", description="Hvem der må komme, med egne ord"),
+            # issue 23 (fields-b)
+            _field("eligibility_match", description="all = alle betingelser skal være opfyldt; "
+                   "any = én af dem er nok", enum=list(MATCHES)),
+            _field("enrol_first", "boolean", "Skolens krav om at melde sig ind først gælder "
+                   "kurset", required=True),
+            _field("requires", description="Kurser (id), man skal have gået på først, adskilt "
+                   "af mellemrum"),
+            _field("partner_name", description="Organisation, kurset laves i samarbejde med"),
+            _field("partner_url", description="Link til samarbejdspartneren"),
+            _field("partner_note", description="Om samarbejdet"),
+            _field("also_schools", description="Andre skoler (id), der også udbyder kurset, "
+                   "adskilt af mellemrum"),
             _field("url", description="Kursets side"),
         ],
         "primaryKey": ["id"],
@@ -170,6 +183,8 @@ SCHEMAS = {
             _field("sign_up_phone", description="Telefon til tilmelding"),
             _field("registration_opens", "date", "Tilmeldingen åbner"),
             _field("registration_deadline", "date", "Sidste frist for tilmelding"),
+            _field("registration_closed", description="Lukket for tilmelding: hvorfor, og til "
+                   "hvornår; tom = ikke lukket"),
             _field("teachers", description="Undervisere, der vises med navn (id), adskilt af "
                    "mellemrum"),
             _field("team_roles", description="Hele teamets roller, adskilt af mellemrum: "
@@ -282,6 +297,7 @@ def rows(selection: Selection, site: Site) -> dict[str, list[dict]]:
             "accessibility": venue.accessibility, "directions": venue.directions,
             "country": venue.country, "timezone": venue.timezone})
     shown = {t.id for t in sel.teachers}
+    school_of = lambda course: catalogue.schools.get(course.school_id)  # noqa: E731
     for teacher in sel.teachers:
         tables["teachers"].append({
             "id": teacher.id, "name": teacher.public_name(sel.today), "title": teacher.title,
@@ -299,6 +315,13 @@ def rows(selection: Selection, site: Site) -> dict[str, list[dict]]:
             "language": course.language, "price": course.cost.price if course.cost else 0,
             "cost_covers": course.cost.covers if course.cost else None,
             **_eligibility(course.eligibility),
+            "enrol_first": bool(course.enrol_first and school_of(course)
+                                and school_of(course).enrol_first),
+            "requires": _words(course.requires),
+            "partner_name": course.partner.name if course.partner else None,
+            "partner_url": course.partner.url if course.partner else None,
+            "partner_note": course.partner.note if course.partner else None,
+            "also_schools": _words(course.also_school_ids),
             "url": f"{url}kurser/{course.id}/" if url else None})
         for offering in course.offerings:
             offering_id = f"{course.id}/{offering.key}"
@@ -313,6 +336,7 @@ def rows(selection: Selection, site: Site) -> dict[str, list[dict]]:
                 "sign_up_url": sign_up.url, "sign_up_email": sign_up.email,
                 "sign_up_phone": sign_up.phone, "registration_opens": sign_up.opens,
                 "registration_deadline": sign_up.deadline,
+                "registration_closed": sign_up.closed,
                 "teachers": _words(t.id for t in team if t.id in shown),
                 "team_roles": _words(t.main_role for t in team),
                 "name": offering.name, "language": offering.language,
@@ -335,7 +359,7 @@ def _eligibility(rule) -> dict:
         return {}
     return {"min_age": rule.min_age, "max_age": rule.max_age, "residence": rule.residence,
             "eligible_groups": _words(rule.groups), "eligible_of": rule.of,
-            "eligibility_note": rule.note}
+            "eligibility_note": rule.note, "eligibility_match": rule.match}
 
 
 def _excluded(rule, today) -> list:

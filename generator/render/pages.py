@@ -151,7 +151,7 @@ def plan(build: Build) -> list[Page | Asset]:
         planned.append(Page(f"kalender/skole/{school.id}.md", "calendar.html", title,
                             t["calendar"]["lead"],
                             {"dated": tuple(d for d in sel.upcoming_sessions
-                                            if d.course.school_id == school.id),
+                                            if school.id in d.course.school_ids),
                              "school": school}))
     for teacher in sel.teachers:
         planned.append(Page(f"undervisere/{teacher.id}.md", "teacher.html",

@@ -97,7 +97,8 @@ class Printer:
         """The schools of a catalogue too long for one file, or none if one file will do."""
         sel = self.selection
         printable = [c for c in sel.courses if sel.printable(c)]
-        schools = sorted({c.school_id for c in printable})
+        schools = sorted({s for c in printable for s in c.school_ids
+                          if not sel.school_ids or s in sel.school_ids})
         if len(printable) <= SPLIT_AT or len(schools) < 2:
             return []
         return [sel.catalogue.schools[s] for s in schools if s in sel.catalogue.schools]
@@ -111,13 +112,13 @@ class Printer:
 
     def _school_html(self, school) -> str:
         sel = self.selection
-        sections = [(theme, [c for c in courses if c.school_id == school.id])
+        sections = [(theme, [c for c in courses if school.id in c.school_ids])
                     for theme, courses in sel.courses_by_theme(printable=True)]
         return self.env.get_template("catalogue_school.html").render(
             fonts=FONTS.as_uri(), logo=self.logo_uri, term=sel.term, school=school,
             sections=[(theme, courses) for theme, courses in sections if courses],
             sessions=[d for d in sel.upcoming_sessions
-                      if d.offering.takes_place and d.course.school_id == school.id])
+                      if d.offering.takes_place and school.id in d.course.school_ids])
 
     def shortcode(self, name: str, argument: str) -> str:
         return self.env.get_template(f"partials/guide_{name}.html").render(

@@ -35,7 +35,7 @@ from html.parser import HTMLParser
 from pagefind.service import get_executable
 
 from ..guides import render_body
-from ..templating import danish_date, language_name
+from ..templating import danish_date, language_name, strings
 from . import Asset, Build
 
 FOLDER = "pagefind/"
@@ -151,18 +151,25 @@ def records(build: Build) -> list[dict]:
         towns = list(dict.fromkeys(v.city for v in venues))
         dates = [danish_date(o.first_date) for o in upcoming]
         school = catalogue.schools.get(course.school_id)
-        # Issue 23: offering names ("Åben café") and an offering's own language are searched
-        # for too; absent, the record is what it always was.
+        # Issue 23: offering names ("Åben café"), an offering's own language and a partner's
+        # name are searched for too, and closed enrolment is said; absent, the record is what
+        # it always was.
         names = list(dict.fromkeys(o.name for o in upcoming if o.name))
         own = [code for code in dict.fromkeys(o.language for o in upcoming if o.language)
                if code != course.language]
         languages = [language_name(code) for code in ([course.language] + own)] if own else []
+        words = strings()
+        partner = words["shape"]["partner_text"].format(name=course.partner.name) \
+            if course.partner else ""
+        closed = [words["availability"]["enrolment-closed"].format(closed=o.registration.closed)
+                  for o in upcoming if o.registration.closed]
         content = _sentences(course.title, course.summary, ", ".join(names), ", ".join(themes),
                              "; ".join(f"{v.name}, {v.city}" for v in venues), ", ".join(dates),
-                             ", ".join(languages))
+                             ", ".join(languages), partner, *dict.fromkeys(closed))
         filters = {"tema": themes, "by": towns}
-        if school is not None:
-            filters["skole"] = [school.name]
+        schools = [catalogue.schools[s].name for s in course.school_ids if s in catalogue.schools]
+        if schools:
+            filters["skole"] = schools
         found.append({"url": f"/kurser/{course.id}/", "content": content,
                       "meta": {"title": course.title}, "filters": filters})
     for guide in sel.guides:

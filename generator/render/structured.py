@@ -55,6 +55,13 @@ def _audience(course) -> dict | None:
     if rule is None:
         return None
     audience = {"@type": "PeopleAudience"}
+    if rule.match == "any":
+        # Alternatives (issue 23): schema.org's fields would each read as a requirement, so
+        # only the words, which say "eller", are given.
+        words = who_may_come(rule) + ([rule.note] if rule.note else [])
+        if words:
+            audience["audienceType"] = ". ".join(words)
+        return audience
     if rule.min_age is not None:
         audience["suggestedMinAge"] = rule.min_age
     if rule.max_age is not None:
@@ -69,7 +76,7 @@ def _audience(course) -> dict | None:
 
 def _age_range(course) -> str | None:
     rule = course.eligibility
-    if rule is None or (rule.min_age is None and rule.max_age is None):
+    if rule is None or rule.match == "any" or (rule.min_age is None and rule.max_age is None):
         return None
     return f"{rule.min_age if rule.min_age is not None else 0}-" \
            f"{rule.max_age if rule.max_age is not None else ''}"
@@ -90,7 +97,12 @@ def _organization(school, site) -> dict:
 _AVAILABILITY = {Availability.OPEN: "https://schema.org/InStock",
                  Availability.DROP_IN: "https://schema.org/InStock",
                  Availability.FEW: "https://schema.org/LimitedAvailability",
-                 Availability.FULL: "https://schema.org/SoldOut"}
+                 Availability.FULL: "https://schema.org/SoldOut",
+                 # `registration.closed` (issue 23): closed for now, for a stated reason and
+                 # often "until the summer". OutOfStock is schema.org's temporary "not to be
+                 # had now"; Discontinued would say it never comes back, SoldOut that it is
+                 # full. The reason goes in the offer's description.
+                 Availability.SUSPENDED: "https://schema.org/OutOfStock"}
 
 
 def _price(course) -> int:
@@ -104,6 +116,11 @@ def _offer(offering, today, course) -> dict:
     availability = _AVAILABILITY.get(offering.availability(today))
     if availability:
         offer["availability"] = availability
+    if offering.registration.closed and offering.availability(today) is Availability.SUSPENDED:
+        closed = strings()["availability"]["enrolment-closed"].format(
+            closed=offering.registration.closed)
+        offer["description"] = f"{offer['description']}. {closed}" if "description" in offer \
+            else closed
     if offering.registration.required:
         if offering.registration.opens:
             offer["availabilityStarts"] = offering.registration.opens.isoformat()
@@ -143,6 +160,26 @@ def course_jsonld(selection, course, site) -> str:
         data["audience"] = audience
     if ages:
         data["typicalAgeRange"] = ages
+    # issue 23 (fields-b): the other schools, prerequisites and a partner.
+    also = [_organization(catalogue.schools[s], site) for s in course.also_school_ids
+            if s in catalogue.schools]
+    if also:
+        data["provider"] = [organizer, *also]
+    required = [catalogue.courses[c] for c in course.requires if c in catalogue.courses]
+    if required:
+        shown = {c.id for c in selection.courses}
+        data["coursePrerequisites"] = [
+            {"@type": "Course", "name": c.title,
+             **({"url": site.absolute(f"kurser/{c.id}/")}
+                if c.id in shown and site.absolute(f"kurser/{c.id}/") else {})}
+            for c in required]
+    if course.partner is not None:
+        partner = {"@type": "Organization", "name": course.partner.name}
+        if course.partner.url:
+            partner["url"] = course.partner.url
+        if course.partner.note:
+            partner["description"] = course.partner.note
+        data["contributor"] = partner
     if course.certificate:
         data["educationalCredentialAwarded"] = strings()["course"]["certificate_name"]
     instances = []

@@ -11,7 +11,8 @@ from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostic
 from ..model import Catalogue
-from . import (booking, brands, consent, content, coproduction, dates, files, offerings,
+from . import (booking, brands, consent, content, coproduction, dates, enrolment, files,
+               offerings,
                plausibility, references, rooms, shapes, template_text, time)
 
 Rule = Callable[[Catalogue, "Context"], Iterable[Diagnostic]]
@@ -35,6 +36,13 @@ RULES: list[Rule] = [
     references.guide_themes_exist,        # R304 in guides
     rooms.rooms_are_known,                # R307
     dates.session_team_and_place_exist,   # R310, R311
+    references.required_courses_exist,    # R313
+    references.requirements_have_no_circle,  # R314
+    references.also_schools_exist,        # R315, R316
+    enrolment.exemption_has_effect,       # S125
+    enrolment.alternatives_are_several,   # S126
+    enrolment.closed_is_shown,            # O620, O621
+    enrolment.partner_is_not_the_provider,  # C407
     coproduction.team_is_co_produced,     # C401-C403
     shapes.other_forms_say_why,           # C404
     shapes.form_is_allowed_by_school,     # C405

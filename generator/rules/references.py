@@ -52,3 +52,59 @@ def guide_themes_exist(catalogue: Catalogue, context):
         for name, argument, line in guide.shortcodes:
             if name == "kurser" and argument not in themes:
                 yield _unknown("R304", "themes", argument, Pos(guide.source.name, line, 1), themes)
+
+
+# --- issue 23 (fields-b): prerequisites and courses of several schools ------------------
+
+def required_courses_exist(catalogue: Catalogue, context):
+    """R313: every id in `requires` is a course."""
+    declared = context.declared["courses"]
+    for course in catalogue.courses.values():
+        for i, other in enumerate(course.requires):
+            if other not in declared:
+                guess = nearest(other, declared)
+                hint = f"Mente du '{guess}'?" if guess else \
+                    "Skriv id'et på et kursus i courses/ (filnavnet uden .yaml)."
+                yield problem("R313", course.at("requires", i), value=other, hint=hint)
+
+
+def requirements_have_no_circle(catalogue: Catalogue, context):
+    """R314: no course requires itself, directly or through others. Each circle is reported
+    once, at the `requires` entry of every course in it, naming the whole circle."""
+    courses = catalogue.courses
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    circles: list[list[str]] = []
+
+    def visit(course_id: str, path: list[str]) -> None:
+        state[course_id] = 1
+        path.append(course_id)
+        for other in courses[course_id].requires:
+            if other not in courses:
+                continue
+            if state.get(other) == 1:
+                circles.append(path[path.index(other):])
+            elif other not in state:
+                visit(other, path)
+        path.pop()
+        state[course_id] = 2
+
+    for course_id in sorted(courses):
+        if course_id not in state:
+            visit(course_id, [])
+    for circle in circles:
+        names = " → ".join(f"'{c}'" for c in (*circle, circle[0]))
+        for here, following in zip(circle, (*circle[1:], circle[0])):
+            course = courses[here]
+            yield problem("R314", course.at("requires", course.requires.index(following)),
+                          circle=names)
+
+
+def also_schools_exist(catalogue: Catalogue, context):
+    """R315, R316: `also_schools` names other schools that exist."""
+    declared = context.declared["schools"]
+    for course in catalogue.courses.values():
+        for i, school in enumerate(course.also_school_ids):
+            if school == course.school_id:
+                yield problem("R316", course.at("also_schools", i), value=school)
+            elif school not in declared:
+                yield _unknown("R315", "schools", school, course.at("also_schools", i), declared)

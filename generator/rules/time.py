@@ -36,7 +36,10 @@ def _where(course, offering, field: str):
     """The registration field is written on the offering, or else on the course."""
     if offering.wrote("registration", field):
         return offering.at("registration", field)
-    return course.at("registration", field) if course.wrote("registration", field) else offering.pos
+    # Written on the course, or inherited from the school's `defaults` (Course.at knows where).
+    if course.wrote("registration", field) or course.inherits("registration", field):
+        return course.at("registration", field)
+    return offering.pos
 
 
 def deadline_before_first_session(catalogue: Catalogue, context):

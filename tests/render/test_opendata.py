@@ -140,10 +140,14 @@ def test_a_brands_package_holds_only_its_schools(tmp_path: Path):
     done = run(["export", "datapackage", "--out", str(out), "--site", "viborg",
                 "--today", TODAY_DEMO.isoformat()], REPO)
     assert done.returncode == 0, done.stderr
+    # Randers is there only for the course it runs with Viborg (`also_schools`, issue 23).
+    courses = _csv((out / "courses.csv").read_bytes())
     assert {row["id"] for row in _csv((out / "schools.csv").read_bytes())} == \
-        {"recoveryskolen-viborg"}
-    assert {row["school_id"] for row in _csv((out / "courses.csv").read_bytes())} == \
-        {"recoveryskolen-viborg"}
+        {"recoveryskolen-viborg", "recoveryskolen-randers"}
+    assert {row["school_id"] for row in courses if row["school_id"] != "recoveryskolen-viborg"} \
+        == {"recoveryskolen-randers"}
+    assert all(row["also_schools"] == "recoveryskolen-viborg" for row in courses
+               if row["school_id"] != "recoveryskolen-viborg")
     package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     assert package["homepage"] == "https://recoveryskolen.viborg.example.org/"
     assert validate(str(out / "datapackage.json")).valid
