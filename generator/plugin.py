@@ -43,7 +43,7 @@ from .dates import resolve_today
 from .guides import render_body
 from .render import RENDERERS, Asset, Build, Page, Site, human_size, structured
 from .render.opendata import PackageInvalid
-from .render.pages import Links, brand_asset
+from .render.pages import Links, brand_asset, own_asset
 from .select import Selection
 from .templating import make_environment, strings
 # Hand-written pages that end with something made from the catalogue.
@@ -228,6 +228,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         env.globals["t"] = self.env.globals["t"]
         env.globals["catalogue_site"] = self.site
         env.globals["catalogue_jsonld"] = self._jsonld
+        env.globals["catalogue_asset"] = own_asset  # hashed names: main.html, search.html
         env.globals["search_translations"] = strings()["search"]["ui"]
         return env
 

@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 
 from ..select import Selection
 
+WAS_TOOL = "https://was.digst.dk/"  # Digitaliseringsstyrelsen's accessibility statements
+
 
 @dataclass(frozen=True)
 class Site:
@@ -52,6 +54,17 @@ class Site:
     @property
     def host(self) -> str:
         return urlsplit(self.url).hostname or "recoveryskole.invalid"
+
+    @property
+    def accessibility_statement(self) -> str | None:
+        """The statement the law asks for: a Danish public body publishes it in
+        Digitaliseringsstyrelsen's WAS-Tool, at was.digst.dk/<domain>, unless the brand names
+        another address. None for a build without a public https address."""
+        if self.accessibility_url:
+            return self.accessibility_url
+        if self.url.startswith("https://"):
+            return WAS_TOOL + self.host
+        return None
 
 
 @dataclass(frozen=True)
