@@ -452,6 +452,9 @@ class Guide(Located):
     images: tuple[tuple[str, int], ...] = ()  # (path as written, line)
 
 
+WAS_TOOL = "https://was.digst.dk/"  # Digitaliseringsstyrelsen's accessibility statements
+
+
 @dataclass(frozen=True)
 class Brand(Located):
     """A municipality's or region's own build: its name, look, address and schools."""

@@ -238,6 +238,8 @@ CASES = [
     Case("M007", LOGO, "<svg><g></svg>\n", "logo: logo.svg", expect_file=BRAND),
     Case("M008", LOGO, ("</svg>", "<!--" + "x" * 1_000_000 + "--></svg>"), "logo: logo.svg",
          expect_file=BRAND),
+    Case("M009", BRAND, ("accessibility_url: https://was.digst.dk/testby.example.org\n", ""),
+         "site_url:", hint="accessibility_url: https://was.digst.dk/testby.example.org"),
     # Files
     Case("F901", FAG_F, ("photo: fag-f.png", "photo: /etc/fag-f.png"), "photo: /etc"),
     Case("F902", FAG_F, ("photo: fag-f.png", "photo: ../../fag-f.png"), "photo: ../"),

@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+from ..model import WAS_TOOL
 from ..select import Selection
-
-WAS_TOOL = "https://was.digst.dk/"  # Digitaliseringsstyrelsen's accessibility statements
 
 
 @dataclass(frozen=True)

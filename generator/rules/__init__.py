@@ -49,6 +49,7 @@ RULES: list[Rule] = [
     brands.colours_are_readable,          # M001, M002
     brands.site_url_is_https_and_unique,  # M003, M004
     brands.brand_references_exist,        # R302, R303 in brands
+    brands.accessibility_statement_is_named,  # M009
     brands.brand_files_exist,             # F901-F904, M005-M008
     plausibility.teachers_are_different_people,  # N003
 ]

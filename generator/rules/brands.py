@@ -8,10 +8,11 @@ it. A logo or favicon must be a real SVG or PNG with nothing in it that can run 
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .. import colours, logos
 from ..diagnostics import problem
-from ..model import Catalogue
+from ..model import WAS_TOOL, Catalogue
 from .files import _check_path
 from .references import _unknown
 
@@ -55,6 +56,15 @@ def site_url_is_https_and_unique(catalogue: Catalogue, context):
             yield problem("M004", brand.at("site_url"), value=url, other=seen[key])
         else:
             seen[key] = f"sites/{brand.id}"
+
+
+def accessibility_statement_is_named(catalogue: Catalogue, context):
+    """M009: a public site links its statement in Digitaliseringsstyrelsen's WAS-Tool. Without
+    accessibility_url the footer links to was.digst.dk/<domain>, which may not exist yet."""
+    for brand in catalogue.brands.values():
+        if brand.site_url.startswith("https://") and not brand.accessibility_url:
+            host = urlsplit(brand.site_url).hostname or ""
+            yield problem("M009", brand.at("site_url"), url=WAS_TOOL + host)
 
 
 def brand_references_exist(catalogue: Catalogue, context):
