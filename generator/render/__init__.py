@@ -54,6 +54,13 @@ class Site:
     def host(self) -> str:
         return urlsplit(self.url).hostname or "recoveryskole.invalid"
 
+    def subscription(self, path: str) -> str | None:
+        """A feed as webcal://: a phone then subscribes (and gets cancellations) instead of
+        importing a copy once. Only for an https site, which the calendar app will fetch."""
+        if self.url.startswith("https://"):
+            return "webcal://" + self.url.removeprefix("https://") + path
+        return None
+
     @property
     def accessibility_statement(self) -> str | None:
         """The statement the law asks for: a Danish public body publishes it in

@@ -81,6 +81,14 @@ class Links:
     def theme_feed(self, theme_id):
         return self.to(theme_feed_path(theme_id))
 
+    @staticmethod
+    def feed_subscription(site, school_id=None):
+        return site.subscription(feed_path(school_id))
+
+    @staticmethod
+    def theme_subscription(site, theme_id):
+        return site.subscription(theme_feed_path(theme_id))
+
     def page(self, path):
         return self.to(path)
 
