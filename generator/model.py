@@ -476,6 +476,7 @@ class Brand(Located):
     accessibility_url: str | None = None
     calendar_reminder: bool = True  # a VALARM one day before each session in .ics files
     teacher_guides: bool = True  # list guides for teachers (apart from the citizens')
+    texts: tuple[tuple[str, str], ...] = ()  # (name, Markdown): sites/<id>/tekster/ (texts.py)
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,9 @@ from .select import Selection
 from .templating import make_environment, strings
 # Hand-written pages that end with something made from the catalogue.
 APPENDICES = {"om.md": "partials/schools.html",  # the schools and their contact
-              "tilgaengelighed.md": "partials/accessibility_contact.html"}  # whom to tell
+              "tilgaengelighed.md": "partials/accessibility_contact.html",  # whom to tell
+              "privatliv.md": "partials/privacy_contact.html"}  # whom to ask, and the DPO
+OWN_PAGES = {"om.md": "om"}  # a brand's own text (texts.py) in place of the page's Markdown
 _TOC_LABEL = re.compile(r'<label class="md-nav__title" for="__toc">(.*?)</label>', re.S)
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*type="checkbox"[^>]*?)\s+autocomplete="[^"]*"')
 
@@ -265,5 +267,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             return self.env.get_template(spec.template).render(**common, **spec.context)
         appendix = APPENDICES.get(page.file.src_uri)
         if appendix:
+            own = self.site.text(OWN_PAGES.get(page.file.src_uri, ""), 2)
+            if own:
+                page.toc = get_toc([{"level": 1, "id": "indhold", "name": page.title,
+                                     "children": []}])
+                html = self.env.get_template("partials/own_page.html").render(**common, own=own)
             return html + self.env.get_template(appendix).render(**common)
         return html

@@ -21,7 +21,11 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
+
 from ..model import WAS_TOOL
+from ..templating import render_markdown
+from ..texts import shift_for
 from ..select import Selection
 
 
@@ -46,6 +50,13 @@ class Site:
     brand_id: str | None = None
     calendar_reminder: bool = True  # VALARM one day before each session
     teacher_guides: bool = True  # guides for teachers are listed, apart from the citizens'
+    texts: tuple[tuple[str, str], ...] = ()  # the brand's own words (texts.py)
+
+    def text(self, name: str, top: int = 2) -> Markup:
+        """The brand's own text of that name as sanitised HTML, its highest heading an h<top>;
+        empty when the brand has none (the template then shows the default)."""
+        written = dict(self.texts).get(name, "")
+        return render_markdown(written, shift_for(written, top)) if written else Markup("")
 
     def absolute(self, path: str) -> str | None:
         return self.url + path if self.url else None
