@@ -307,6 +307,7 @@ def test_every_code_has_a_case():
     # F905-F908 and N004 (pipes, photos, unread files) in test_files.py.
     tested = {c.code for c in CASES} | {"Y011", "N001", "N002", "M005"} | {f"I00{n}" for n in range(1, 6)}
     tested |= {"F905", "F906", "F907", "F908", "N004"}
+    tested |= {"M010", "M011"}  # a brand's own texts: tests/test_brand_texts.py
     assert set(CODES) == tested
 
 
