@@ -8,8 +8,8 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 NODE   := node_modules/.installed
 
-.PHONY: site serve test check docs schemas bench chromium audit audit-hostile audit-property lock \
-	clean editor
+.PHONY: site serve test check docs schemas bench chromium servers audit audit-hostile \
+	audit-property lock clean editor
 
 site: $(STAMP)
 	$(BIN)/catalogue build
@@ -20,7 +20,7 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/catalogue check
 
-test: $(STAMP) $(NODE) chromium
+test: $(STAMP) $(NODE) chromium servers
 	$(BIN)/python -m pytest -q -n 2 --dist loadscope
 
 # The browser editor on one's own machine: Decap CMS and its local back end on one origin,
@@ -60,6 +60,14 @@ audit-hostile: $(STAMP) $(NODE) chromium
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+# tests/test_servers.py runs examples/nginx.conf and examples/apache.conf on Debian's servers.
+# The test starts its own instances on free ports; the packages' own services are not used.
+servers:
+	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null && \
+	  { command -v apache2 || test -x /usr/sbin/apache2; } >/dev/null || { \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y \
+	  -qq nginx apache2 >/dev/null; }
 
 # Rewrites the <!-- output: ... --> regions in docs/ and README.md from the program's real output.
 docs: $(STAMP)

@@ -40,7 +40,8 @@ def site_for(brand: Brand, root: Path, description: str = "") -> Site:
                 municipality=brand.municipality, contact=brand.contact, footer=brand.footer,
                 language=brand.language, privacy_url=brand.privacy_url,
                 accessibility_url=brand.accessibility_url, brand_id=brand.id,
-                calendar_reminder=brand.calendar_reminder, teacher_guides=brand.teacher_guides)
+                calendar_reminder=brand.calendar_reminder, teacher_guides=brand.teacher_guides,
+                texts=brand.texts)
 
 
 def site_for_build(root: Path, brand_id: str | None) -> Site:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from . import schema
+from . import schema, texts
 from .diagnostics import Diagnostic, Pos, problem
 from .ids import is_id, make_id, short_id
 from .cache import FileCache
@@ -471,7 +471,8 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
             school_ids=_tuple(r.get("schools")), venue_ids=_tuple(r.get("venues")),
             privacy_url=r.get("privacy_url"), accessibility_url=r.get("accessibility_url"),
             calendar_reminder=r.get("calendar_reminder", True),
-            teacher_guides=r.get("teacher_guides", True), source=where(path))
+            teacher_guides=r.get("teacher_guides", True), texts=texts.read(root, brand_id),
+            source=where(path))
 
     frozen = MappingProxyType
     return Catalogue(frozen(schools), frozen(venues), frozen(themes), frozen(teachers),

@@ -354,6 +354,16 @@ CODES: dict[str, Rule] = {
     "M008": Rule(ERROR, "Logoet er for stort", "'{file}' fylder {size}, men et logo må højst "
                  "fylde {limit}.", "Gem logoet mindre, fx som SVG eller som en PNG på højst "
                  "512 × 512 punkter."),
+    "M009": Rule(WARNING, "Ingen tilgængelighedserklæring", "Brandet nævner ingen "
+                 "tilgængelighedserklæring, så sidens fod linker til {url}.",
+                 "Offentlige sider skal have en erklæring i Digitaliseringsstyrelsens WAS-Tool. "
+                 "Skriv adressen på jeres i brand.yaml, fx accessibility_url: {url}"),
+    "M010": Rule(WARNING, "Ukendt tekstfil", "'{file}' i tekster/ bruges ikke nogen steder, så "
+                 "siden viser standardteksten.",
+                 "Filerne kan hedde: {names}. Ret navnet, eller flyt filen væk fra tekster/."),
+    "M011": Rule(ERROR, "Teksten kan ikke læses", "'{file}' kan ikke bruges: {reason}.",
+                 "Åbn filen i en teksteditor, og gem den som UTF-8 (i Notesblok: 'Gem som' > "
+                 "'Kodning: UTF-8'). En tekst på en side skal være kort."),
     # Importing offerings from a spreadsheet (catalogue import offerings).
     "I001": Rule(ERROR, "Fejl i en celle", "Kolonne '{column}': {what}.", "{hint}"),
     "I002": Rule(ERROR, "Fejl i kolonnerne", "{what}.",

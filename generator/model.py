@@ -575,6 +575,9 @@ class Guide(Located):
     images: tuple[tuple[str, int], ...] = ()  # (path as written, line)
 
 
+WAS_TOOL = "https://was.digst.dk/"  # Digitaliseringsstyrelsen's accessibility statements
+
+
 @dataclass(frozen=True)
 class Brand(Located):
     """A municipality's or region's own build: its name, look, address and schools."""
@@ -596,6 +599,7 @@ class Brand(Located):
     accessibility_url: str | None = None
     calendar_reminder: bool = True  # a VALARM one day before each session in .ics files
     teacher_guides: bool = True  # list guides for teachers (apart from the citizens')
+    texts: tuple[tuple[str, str], ...] = ()  # (name, Markdown): sites/<id>/tekster/ (texts.py)
 
 
 @dataclass(frozen=True)

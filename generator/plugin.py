@@ -43,12 +43,14 @@ from .dates import resolve_today
 from .guides import render_body
 from .render import RENDERERS, Asset, Build, Page, Site, human_size, structured
 from .render.opendata import PackageInvalid
-from .render.pages import Links, brand_asset
+from .render.pages import Links, brand_asset, own_asset
 from .select import Selection
 from .templating import make_environment, strings
 # Hand-written pages that end with something made from the catalogue.
 APPENDICES = {"om.md": "partials/schools.html",  # the schools and their contact
-              "tilgaengelighed.md": "partials/accessibility_contact.html"}  # whom to tell
+              "tilgaengelighed.md": "partials/accessibility_contact.html",  # whom to tell
+              "privatliv.md": "partials/privacy_contact.html"}  # whom to ask, and the DPO
+OWN_PAGES = {"om.md": "om"}  # a brand's own text (texts.py) in place of the page's Markdown
 _TOC_LABEL = re.compile(r'<label class="md-nav__title" for="__toc">(.*?)</label>', re.S)
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*type="checkbox"[^>]*?)\s+autocomplete="[^"]*"')
 
@@ -240,6 +242,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         env.globals["t"] = self.env.globals["t"]
         env.globals["catalogue_site"] = self.site
         env.globals["catalogue_jsonld"] = self._jsonld
+        env.globals["catalogue_asset"] = own_asset  # hashed names: main.html, search.html
         env.globals["search_translations"] = strings()["search"]["ui"]
         return env
 
@@ -276,5 +279,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             return self.env.get_template(spec.template).render(**common, **spec.context)
         appendix = APPENDICES.get(page.file.src_uri)
         if appendix:
+            own = self.site.text(OWN_PAGES.get(page.file.src_uri, ""), 2)
+            if own:
+                page.toc = get_toc([{"level": 1, "id": "indhold", "name": page.title,
+                                     "children": []}])
+                html = self.env.get_template("partials/own_page.html").render(**common, own=own)
             return html + self.env.get_template(appendix).render(**common)
         return html

@@ -309,7 +309,7 @@ def test_the_404_page_is_danish_with_ways_back(built: Path):
     assert "sæson til sæson" in body.get_text()
     hrefs = {a["href"] for a in body.select("a")}
     assert {"/kurser/", "/kalender/", "/"} <= hrefs
-    assert doc.select_one('link[href$="catalogue.css"]'), "the site's look"
+    assert doc.select_one('link[href*="assets/catalogue."][href$=".css"]'), "the site's look"
 
 
 # --- 7. navigation ------------------------------------------------------------------------------

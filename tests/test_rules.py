@@ -261,6 +261,8 @@ CASES = [
     Case("M007", LOGO, "<svg><g></svg>\n", "logo: logo.svg", expect_file=BRAND),
     Case("M008", LOGO, ("</svg>", "<!--" + "x" * 1_000_000 + "--></svg>"), "logo: logo.svg",
          expect_file=BRAND),
+    Case("M009", BRAND, ("accessibility_url: https://was.digst.dk/testby.example.org\n", ""),
+         "site_url:", hint="accessibility_url: https://was.digst.dk/testby.example.org"),
     # Files
     Case("F901", FAG_F, ("photo: fag-f.png", "photo: /etc/fag-f.png"), "photo: /etc"),
     Case("F902", FAG_F, ("photo: fag-f.png", "photo: ../../fag-f.png"), "photo: ../"),
@@ -332,6 +334,7 @@ def test_every_code_has_a_case():
     # table and tests in test_dates_and_zones.py.
     tested |= {"S120", "S121", "T230", "T231", "T232", "T233", "T234", "T235", "T236", "R310",
                "R311", "O610"}
+    tested |= {"M010", "M011"}  # a brand's own texts: tests/test_brand_texts.py
     assert set(CODES) == tested
 
 

@@ -21,6 +21,11 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
+
+from ..model import WAS_TOOL
+from ..templating import render_markdown
+from ..texts import shift_for
 from ..select import Selection
 
 
@@ -45,6 +50,13 @@ class Site:
     brand_id: str | None = None
     calendar_reminder: bool = True  # VALARM one day before each session
     teacher_guides: bool = True  # guides for teachers are listed, apart from the citizens'
+    texts: tuple[tuple[str, str], ...] = ()  # the brand's own words (texts.py)
+
+    def text(self, name: str, top: int = 2) -> Markup:
+        """The brand's own text of that name as sanitised HTML, its highest heading an h<top>;
+        empty when the brand has none (the template then shows the default)."""
+        written = dict(self.texts).get(name, "")
+        return render_markdown(written, shift_for(written, top)) if written else Markup("")
 
     def absolute(self, path: str) -> str | None:
         return self.url + path if self.url else None
@@ -52,6 +64,24 @@ class Site:
     @property
     def host(self) -> str:
         return urlsplit(self.url).hostname or "recoveryskole.invalid"
+
+    def subscription(self, path: str) -> str | None:
+        """A feed as webcal://: a phone then subscribes (and gets cancellations) instead of
+        importing a copy once. Only for an https site, which the calendar app will fetch."""
+        if self.url.startswith("https://"):
+            return "webcal://" + self.url.removeprefix("https://") + path
+        return None
+
+    @property
+    def accessibility_statement(self) -> str | None:
+        """The statement the law asks for: a Danish public body publishes it in
+        Digitaliseringsstyrelsen's WAS-Tool, at was.digst.dk/<domain>, unless the brand names
+        another address. None for a build without a public https address."""
+        if self.accessibility_url:
+            return self.accessibility_url
+        if self.url.startswith("https://"):
+            return WAS_TOOL + self.host
+        return None
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,21 @@ environment too (plugin.on_env), so a value from the catalogue is text wherever 
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from ..photos import publish_photo
 from ..select import Selection
-from ..templating import month_name, postal_address, strings
+from ..templating import TEMPLATES, month_name, postal_address, strings
 from . import Asset, Build, Page, feed_path, offering_ics_path, pdf_path, theme_feed_path
 
 BRAND_ASSETS = "assets/brand/"
+# The site's own stylesheet and scripts (the theme's custom_dir). They are published under a
+# name that carries their content's hash, so a server may let browsers keep them for a year.
+OWN_ASSETS = TEMPLATES / "overrides" / "assets"
+OWN_ASSET_NAMES = ("catalogue.css", "filter.js", "menu.js", "search.js")
 
 # In the order a citizen asks: where, about what, when, for whom; then the finer choices.
 FACETS = ("by", "tema", "maaned", "deltag", "for", "alder", "sprog", "form", "skole", "sted")
@@ -74,6 +80,14 @@ class Links:
 
     def theme_feed(self, theme_id):
         return self.to(theme_feed_path(theme_id))
+
+    @staticmethod
+    def feed_subscription(site, school_id=None):
+        return site.subscription(feed_path(school_id))
+
+    @staticmethod
+    def theme_subscription(site, theme_id):
+        return site.subscription(theme_feed_path(theme_id))
 
     def page(self, path):
         return self.to(path)
@@ -182,9 +196,26 @@ def plan(build: Build) -> list[Page | Asset]:
     if site.brand_id is not None:
         for name, path in (("logo", site.logo), ("favicon", site.favicon)):
             planned.append(Asset(brand_asset(name, path), source=path))
+    for name in OWN_ASSET_NAMES:
+        planned.append(Asset(own_asset(name), source=OWN_ASSETS / name))
     return planned
+
+
+def content_hash(path) -> str:
+    """Eight hex digits of the file's SHA-256: in a published name, a new content is a new URL."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:8]
+
+
+def hashed_name(stem: str, path) -> str:
+    return f"{stem}.{content_hash(path)}{Path(path).suffix}"
 
 
 def brand_asset(name: str, path) -> str:
     """Where a brand's logo or favicon is published; MkDocs' theme config points here."""
-    return BRAND_ASSETS + name + path.suffix
+    return BRAND_ASSETS + hashed_name(name, path)
+
+
+@functools.cache
+def own_asset(name: str) -> str:
+    """Where catalogue.css, filter.js or search.js is published (the templates ask)."""
+    return "assets/" + hashed_name(Path(name).stem, OWN_ASSETS / name)

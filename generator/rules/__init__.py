@@ -66,6 +66,8 @@ RULES: list[Rule] = [
     brands.colours_are_readable,          # M001, M002
     brands.site_url_is_https_and_unique,  # M003, M004
     brands.brand_references_exist,        # R302, R303 in brands
+    brands.accessibility_statement_is_named,  # M009
+    brands.brand_texts_are_known_and_readable,  # M010, M011
     brands.brand_files_exist,             # F901-F904, M005-M008
     plausibility.teachers_are_different_people,  # N003
 ]

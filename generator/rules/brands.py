@@ -8,10 +8,11 @@ it. A logo or favicon must be a real SVG or PNG with nothing in it that can run 
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from .. import colours, logos
-from ..diagnostics import problem
-from ..model import Catalogue
+from .. import colours, logos, texts
+from ..diagnostics import Pos, problem
+from ..model import WAS_TOOL, Catalogue
 from .files import _check_path
 from .references import _unknown
 
@@ -55,6 +56,42 @@ def site_url_is_https_and_unique(catalogue: Catalogue, context):
             yield problem("M004", brand.at("site_url"), value=url, other=seen[key])
         else:
             seen[key] = f"sites/{brand.id}"
+
+
+def accessibility_statement_is_named(catalogue: Catalogue, context):
+    """M009: a public site links its statement in Digitaliseringsstyrelsen's WAS-Tool. Without
+    accessibility_url the footer links to was.digst.dk/<domain>, which may not exist yet."""
+    for brand in catalogue.brands.values():
+        if brand.site_url.startswith("https://") and not brand.accessibility_url:
+            host = urlsplit(brand.site_url).hostname or ""
+            yield problem("M009", brand.at("site_url"), url=WAS_TOOL + host)
+
+
+def brand_texts_are_known_and_readable(catalogue: Catalogue, context):
+    """M010: a file in tekster/ that no place uses (a misspelt name is silently the default);
+    M011: a text that cannot be read as UTF-8 or is too long to be a text."""
+    for brand in catalogue.brands.values():
+        where = texts.folder(context.root, brand.id)
+        if not where.is_dir():
+            continue
+        for path in sorted(where.iterdir()):
+            written = f"sites/{brand.id}/{texts.FOLDER}/{path.name}"
+            if path.suffix != ".md" or path.stem not in texts.NAMES:
+                yield problem("M010", Pos(written, 1, 1), file=path.name,
+                              names=", ".join(f"{n}.md" for n in texts.NAMES))
+                continue
+            data = path.read_bytes()
+            if len(data) > texts.MAX_BYTES:
+                yield problem("M011", Pos(written, 1, 1), file=path.name,
+                              reason=f"den fylder {len(data) // 1000} kB, højst "
+                                     f"{texts.MAX_BYTES // 1000} kB")
+                continue
+            try:
+                data.decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                line = data[:error.start].count(b"\n") + 1
+                yield problem("M011", Pos(written, line, 1), file=path.name,
+                              reason="den er ikke gemt som UTF-8")
 
 
 def brand_references_exist(catalogue: Catalogue, context):

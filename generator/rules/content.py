@@ -40,6 +40,9 @@ def _markdown_fields(catalogue: Catalogue):
         yield (lambda s=school: s.at("about")), school.about
     for guide in catalogue.guides.values():
         yield (lambda g=guide: Pos(g.source.name, g.body_line, 1)), guide.body
+    for brand in catalogue.brands.values():
+        for name, text in brand.texts:
+            yield (lambda b=brand.id, n=name: Pos(f"sites/{b}/tekster/{n}.md", 1, 1)), text
 
 
 def markdown_is_safe(catalogue: Catalogue, context):
