@@ -1,5 +1,7 @@
-"""The MkDocs plugin: MkDocs (or ProperDocs) builds the catalogue through the same pipeline as
-the `catalogue` command. One MkDocs event per step:
+"""The MkDocs plugin: MkDocs (or ProperDocs) assembles what render.rendered.Rendered made from
+the catalogue. Everything MkDocs- or Material-specific lives here and in the theme overrides
+(site_templates/overrides/); the pages' bodies, titles, structured data and every file are
+the renderers'. One MkDocs event per step:
 
     on_startup       note whether MkDocs serves (PDFs are then deferred) or builds
     on_config        where the catalogue is; the site's name and address
@@ -7,10 +9,11 @@ the `catalogue` command. One MkDocs event per step:
     on_files         run the renderers (render.RENDERERS: print, pages, search, calendars,
                      structured, open data) and add their pages and files (in memory; the
                      sources are untouched)
+    on_nav, on_env   keep what `serve` needs to re-render a few pages after an edit (refresh)
     on_page_markdown give MkDocs the page's title and description as escaped text
     on_env           turn on autoescape in the theme's templates; give them the Danish strings
                      (and Pagefind's, for the search dialog)
-    on_page_content  render a generated page from its template in site_templates/pages/
+    on_page_content  a generated page's body (Rendered.body), or a hand-written page's appendix
     on_page_context  mark the page's rendered HTML as safe for the autoescaping theme
     on_post_page     mend Material's markup: `autocomplete` on checkboxes (invalid HTML)
     on_post_template the same for 404.html, which is not a page
@@ -40,15 +43,12 @@ from . import diagnostics as diag
 from .brands import BrandError, read_brand, site_for
 from .catalogue import SOURCE_DIRS, Result, find_root, read_catalogue
 from .dates import resolve_today
-from .guides import render_body
-from .render import RENDERERS, Asset, Build, Page, Site, human_size, structured
+from .render import Asset, Build, Page, Site
 from .render.opendata import PackageInvalid
-from .render.pages import Links, brand_asset
+from .render.pages import brand_asset
+from .render.rendered import Rendered
 from .select import Selection
 from .templating import make_environment, strings
-# Hand-written pages that end with something made from the catalogue.
-APPENDICES = {"om.md": "partials/schools.html",  # the schools and their contact
-              "tilgaengelighed.md": "partials/accessibility_contact.html"}  # whom to tell
 _TOC_LABEL = re.compile(r'<label class="md-nav__title" for="__toc">(.*?)</label>', re.S)
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*type="checkbox"[^>]*?)\s+autocomplete="[^"]*"')
 
@@ -137,31 +137,17 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         brand = result.catalogue.brands.get(self.config.site) if self.config.site else None
         self.selection = Selection.for_brand(result.catalogue, today, brand)
 
-    def _card(self, links: Links, course, heading: str) -> Markup:
-        """A course card, rendered once for each depth of page it appears on."""
-        key = (course.id, links.prefix, heading)
-        if key not in self.cards:
-            self.cards[key] = Markup(self.env.get_template("partials/card.html").render(
-                sel=self.selection, links=links, course=course, heading=heading))
-        return self.cards[key]
-
     def on_files(self, files, config):
-        self.cards: dict[tuple, Markup] = {}
-        self.pages: dict[str, Page] = {}
-        self.assets: dict[str, Asset] = {}
         self.build = Build(self.selection, self.site, self.root, draft=self.serving)
-        for renderer in RENDERERS:
-            try:
-                planned = renderer.plan(self.build)
-            except PackageInvalid as error:
-                raise PluginError(f"De åbne data er ikke gyldige (frictionless):\n{error}")
-            for item in planned:
-                if isinstance(item, Page):
-                    self._add(files, self._page_file(config, item))
-                    self.pages[item.path] = item
-                else:
-                    self._add(files, self._asset_file(config, item))
-                    self.assets[item.path] = item
+        try:
+            self.rendered = Rendered(self.build, env=self.env)
+        except PackageInvalid as error:
+            raise PluginError(f"De åbne data er ikke gyldige (frictionless):\n{error}")
+        for page in self.rendered.pages.values():
+            self._add(files, self._page_file(config, page))
+        for asset in self.rendered.assets.values():
+            self._add(files, self._asset_file(config, asset))
+        self.files = files
         return files
 
     @staticmethod
@@ -181,12 +167,6 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if asset.content is None:
             return File.generated(config, asset.path, abs_src_path=str(asset.source))
         return File.generated(config, asset.path, content=asset.read())
-
-    def _size(self, path: str) -> str:
-        """The size of a planned file, as a download link shows it."""
-        asset = self.assets[path]
-        return human_size(len(asset.read()) if asset.content is not None
-                          else asset.source.stat().st_size)
 
     @staticmethod
     def _add(files, file: File) -> None:
@@ -237,32 +217,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def _jsonld(self, page) -> Markup:
         """Structured data for the page's <head> (main.html asks); empty for most pages."""
-        spec = self.pages.get(page.file.src_uri) if page and page.file else None
-        return structured.head(self.build, spec)
+        return self.rendered.jsonld(page.file.src_uri if page and page.file else None)
 
     def on_page_content(self, html, page, config, files):
-        spec = self.pages.get(page.file.src_uri)
-        if spec is not None:
+        path = page.file.src_uri
+        if path in self.rendered.pages:
             # Material offers "skip to content" only for pages with a table of contents, and
             # a generated page has no Markdown to make one from: give it one entry, its h1.
             page.toc = get_toc([{"level": 1, "id": "indhold", "name": page.title,
                                  "children": []}])
-        sel = self.selection
-        links = Links(page.url)
-        common = {"sel": sel, "site": self.site, "links": links, "page": page,
-                  "card": lambda course, heading="h3": self._card(links, course, heading),
-                  "size": self._size}
-        if spec is not None and spec.template == "guide.html":
-            guide = spec.context["guide"]
-            body = render_body(guide.body, lambda name, argument: self.env.get_template(
-                f"partials/guide_{name}.html").render(
-                    **common, argument=argument,
-                    courses=sel.with_facet("tema", argument) if name == "kurser" else ()),
-                lambda written: links.page(f"materialer/{written}"))
-            return self.env.get_template(spec.template).render(**common, **spec.context, body=body)
-        if spec is not None:
-            return self.env.get_template(spec.template).render(**common, **spec.context)
-        appendix = APPENDICES.get(page.file.src_uri)
-        if appendix:
-            return html + self.env.get_template(appendix).render(**common)
-        return html
+            return self.rendered.body(path, page)
+        return html + self.rendered.appendix(path, page)
