@@ -215,7 +215,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .publish import serve_site
+    from .serve import serve_site
 
     return serve_site(Path.cwd(), _today(args), args.dev_addr, brand=args.site,
                       verbose=args.verbose)

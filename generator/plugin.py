@@ -18,7 +18,6 @@ the renderers'. One MkDocs event per step:
     on_post_page     mend Material's markup: `autocomplete` on checkboxes (invalid HTML)
     on_post_template the same for 404.html, which is not a page
     on_serve         watch every source folder (courses/ … guides/, sites/), whatever mkdocs.yml says
-    on_post_build    under `serve`, say how long the build took ("Bygget på 1,4 s")
 
 Every value from the catalogue reaches MkDocs and Material as text: the theme's environment
 escapes whatever it prints, and only HTML our own autoescaped templates made is marked safe.
@@ -26,8 +25,8 @@ escapes whatever it prints, and only HTML our own autoescaped templates made is 
 
 from __future__ import annotations
 
+import logging
 import re
-import time
 from pathlib import Path
 
 import yaml
@@ -46,9 +45,11 @@ from .dates import resolve_today
 from .render import Asset, Build, Page, Site
 from .render.opendata import PackageInvalid
 from .render.pages import brand_asset
-from .render.rendered import Rendered
+from .render.rendered import Change, Rendered, refresh, refresh_later
 from .select import Selection
 from .templating import make_environment, strings
+# MkDocs ends a build that a plugin stopped with this line, after our Danish message.
+_ENGLISH = {"Aborted with a BuildError!"}
 _TOC_LABEL = re.compile(r'<label class="md-nav__title" for="__toc">(.*?)</label>', re.S)
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*type="checkbox"[^>]*?)\s+autocomplete="[^"]*"')
 
@@ -56,6 +57,22 @@ _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*type="checkbox"[^>]*?)\s+aut
 # result here so the plugin does not read it a second time in the same process. The next build
 # takes it (and clears it).
 _preloaded: Result | None = None
+
+
+class _OnlyDanish(logging.Filter):
+    def filter(self, record):
+        return record.getMessage() not in _ENGLISH
+
+
+logging.getLogger("mkdocs.commands.build").addFilter(_OnlyDanish())
+
+
+def front_matter(page: Page) -> str:
+    """A generated page as MkDocs reads it: front matter only; the body is ours (on_page_content)."""
+    meta = {"title": page.title}
+    if page.description:
+        meta["description"] = page.description
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
 
 
 def preload(result: Result | None) -> None:
@@ -86,13 +103,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 server.watch(str(self.root / folder))
         return server
 
-    def on_post_build(self, config):
-        if self.serving:
-            seconds = f"{time.perf_counter() - self.began:.1f}".replace(".", ",")
-            print(f"Bygget på {seconds} s", flush=True)
-
     def on_config(self, config):
-        self.began = time.perf_counter()
         base = Path(config.config_file_path or ".").parent
         self.root = find_root(base / self.config.root if self.config.root else base)
         self.brand = None
@@ -152,15 +163,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     @staticmethod
     def _page_file(config, page: Page) -> File:
-        meta = {"title": page.title}
-        if page.description:
-            meta["description"] = page.description
-        front = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
         # MkDocs renders the whole nav into every page: with every course in it, the build
         # grows with the square of the catalogue. Only index pages may join the nav.
         inclusion = InclusionLevel.UNDEFINED if page.path.endswith("index.md") \
             else InclusionLevel.NOT_IN_NAV
-        return File.generated(config, page.path, content=front, inclusion=inclusion)
+        return File.generated(config, page.path, content=front_matter(page), inclusion=inclusion)
 
     @staticmethod
     def _asset_file(config, asset: Asset) -> File:
@@ -175,6 +182,46 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             raise PluginError(f"docs/{file.src_uri} findes både som håndskrevet side og som "
                               f"side, kataloget laver. Omdøb eller slet den håndskrevne.")
         files.append(file)
+
+    def on_nav(self, nav, config, files):
+        self.nav = nav
+        return nav
+
+    def refresh(self, config, result: Result) -> Change | None:
+        """Under `serve`, after an edit: write into the site folder only the pages and files
+        the edit touches (render.rendered.refresh), as the full build would write them. None
+        when the edit cannot be limited; then the caller builds everything."""
+        brand = result.catalogue.brands.get(self.config.site) if self.config.site else None
+        selection = Selection.for_brand(result.catalogue, result.context.today, brand)
+        build = Build(selection, self.site, self.root, draft=self.serving)
+        change = refresh(self.rendered, build)
+        if change is not None:
+            self.selection, self.build = selection, build
+            self._write(config, change)
+        return change
+
+    def refresh_later(self, config) -> Change:
+        """The search index and open data for the last refresh, once the browser has reloaded."""
+        change = refresh_later(self.rendered)
+        self._write(config, change)
+        return change
+
+    def _write(self, config, change: Change) -> None:
+        from mkdocs.commands.build import _build_page, _populate_page
+
+        site = Path(config.site_dir)
+        for path in change.removed:
+            (site / path).unlink(missing_ok=True)
+        for path in sorted(change.assets):
+            target = site / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(self.rendered.assets[path].read())
+        doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        for path in sorted(change.pages):
+            file = self.files.get_file_from_path(path)
+            file.content_string = front_matter(self.rendered.pages[path])
+            _populate_page(file.page, config, self.files)
+            _build_page(file.page, config, doc_files, self.nav, self.theme_env)
 
     def on_post_page(self, output, page, config):
         return self._mend_material(output)
@@ -205,6 +252,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # MkDocs makes the theme's environment without autoescape. With it, nothing a template
         # prints from the catalogue can become markup; what is HTML on purpose is Markup.
         env.autoescape = True
+        self.theme_env = env
         env.globals["t"] = self.env.globals["t"]
         env.globals["catalogue_site"] = self.site
         env.globals["catalogue_jsonld"] = self._jsonld
