@@ -44,6 +44,7 @@ class Rendered:
         self.assets: dict[str, Asset] = {}
         self.cards: dict[tuple, Markup] = {}
         self.origin: dict[str, str] = {}  # path -> the renderer that made it ("search", …)
+        self.stale: set[str] = set()  # files refresh left for refresh_later to write
         for renderer in renderers:
             self.add(renderer, renderer.plan(build))
 
@@ -120,8 +121,9 @@ class Change:
 
 
 # Renderers whose output no page shows at once: `serve` makes them after the browser has
-# reloaded (search, open data), or not at all until the next full build (print: PDFs stay
-# deferred while serving, and the pages keep the sizes they showed).
+# reloaded (search, open data, and the calendar feeds, which hold every session), or not at
+# all until the next full build (print: PDFs stay deferred while serving, and the pages keep
+# the sizes they showed).
 LATER = ("search", "opendata")
 KEPT = ("print",)
 
@@ -213,12 +215,15 @@ def _refresh(rendered: Rendered, build: Build) -> Change:
     removed = ours - new_assets.keys()
     written = set()
     for path, asset in new_assets.items():
-        if path not in before_assets or path.startswith("kalender") \
+        if path.startswith("kalender"):  # the feeds: every session, so refresh_later
+            rendered.stale.add(path)
+        elif path not in before_assets \
                 or any(path.startswith(f"kurser/{i}/") for i in changed) \
                 or any(path.startswith(f"undervisere/{i}.") for i in teachers):
             written.add(path)
     rendered.build = build
-    rendered.cards.clear()
+    # A card shows its course, with its school and venues (which did not change here).
+    rendered.cards = {key: card for key, card in rendered.cards.items() if key[0] not in changed}
     for path in removed:
         del rendered.origin[path], rendered.assets[path]
     rendered.add(pages, from_pages)
@@ -227,8 +232,8 @@ def _refresh(rendered: Rendered, build: Build) -> Change:
 
 
 def refresh_later(rendered: Rendered) -> Change:
-    """The search index and the open data for the build `refresh` last took: the files whose
-    bytes changed, the files that are gone (Pagefind names files by their content), and the
+    """The search index, the open data and the calendar feeds for the build `refresh` last
+    took: the files whose bytes changed, the files that are gone (Pagefind names files by their content), and the
     open-data page, whose sizes change with them."""
     from . import opendata, search
 
@@ -245,6 +250,8 @@ def refresh_later(rendered: Rendered) -> Change:
             elif item.path not in before or before[item.path].read() != item.read():
                 written.add(item.path)
     removed = before.keys() - made
+    written |= {path for path in rendered.stale if path in rendered.assets}
+    rendered.stale.clear()
     for path in removed:
         del rendered.origin[path], rendered.assets[path]
     return Change(frozenset(touched), frozenset(written), frozenset(removed))

@@ -62,8 +62,10 @@ def other_forms_say_why(catalogue: Catalogue, context):
         if course.led_by != "co-taught" and not course.led_by_reason.strip():
             yield problem("C404", course.at("led_by"), form=course.led_by)
         for offering in course.offerings:
-            if offering.wrote("led_by") and offering.led_by != "co-taught" \
-                    and not catalogue.led_by_reason(course, offering).strip():
+            # `wrote` parses the file again (positions are not kept): ask it last.
+            if offering.led_by != "co-taught" \
+                    and not catalogue.led_by_reason(course, offering).strip() \
+                    and offering.wrote("led_by"):
                 yield problem("C404", offering.at("led_by"), form=offering.led_by)
 
 
@@ -72,12 +74,15 @@ def form_is_allowed_by_school(catalogue: Catalogue, context):
         school = catalogue.schools.get(course.school_id)
         if school is None or not school.co_production_required:
             continue  # unknown school: R302; a school-wide external provider: as before
-        places = [(course.led_by, course.at("led_by"))] + [
-            (o.led_by, o.at("led_by")) for o in course.offerings if o.wrote("led_by")]
-        for form, pos in places:
-            if form != "co-taught" and form not in school.led_by_allowed:
+        # A position parses the file again (positions are not kept): only for a problem.
+        places = [course] + list(course.offerings)
+        for place in places:
+            form = place.led_by
+            if form != "co-taught" and form not in school.led_by_allowed \
+                    and (place is course or place.wrote("led_by")):
                 allowed = ", ".join(school.led_by_allowed) or "ingen"
-                yield problem("C405", pos, form=form, school=school.id, allowed=allowed)
+                yield problem("C405", place.at("led_by"), form=form, school=school.id,
+                              allowed=allowed)
 
 
 def lead_form_matches_team(catalogue: Catalogue, context):
