@@ -43,6 +43,7 @@ class Rendered:
         self.pages: dict[str, Page] = {}
         self.assets: dict[str, Asset] = {}
         self.cards: dict[tuple, Markup] = {}
+        self.agenda: dict[tuple, Markup] = {}
         self.origin: dict[str, str] = {}  # path -> the renderer that made it ("search", …)
         self.stale: set[str] = set()  # files refresh left for refresh_later to write
         for renderer in renderers:
@@ -69,6 +70,16 @@ class Rendered:
                 sel=self.selection, links=links, course=course, heading=heading))
         return self.cards[key]
 
+    def agenda_item(self, links: Links, item) -> Markup:
+        """One session's line in a calendar page, rendered once for each depth of page: the
+        calendar lists every session, and `serve` renders it again after each edit."""
+        session = item.session
+        key = (item.course.id, item.offering.key, session.date, session.start, links.prefix)
+        if key not in self.agenda:
+            self.agenda[key] = Markup(self.env.get_template("partials/agenda_item.html").render(
+                sel=self.selection, links=links, item=item))
+        return self.agenda[key]
+
     def size(self, path: str) -> str:
         """The size of a planned file, as a download link shows it."""
         asset = self.assets[path]
@@ -83,6 +94,7 @@ class Rendered:
         links = Links(url)
         return {"sel": self.selection, "site": self.build.site, "links": links, "page": page,
                 "card": lambda course, heading="h3": self.card(links, course, heading),
+                "agenda_item": lambda item: self.agenda_item(links, item),
                 "size": self.size}
 
     def body(self, path: str, page=None) -> str:
@@ -224,6 +236,8 @@ def _refresh(rendered: Rendered, build: Build) -> Change:
     rendered.build = build
     # A card shows its course, with its school and venues (which did not change here).
     rendered.cards = {key: card for key, card in rendered.cards.items() if key[0] not in changed}
+    rendered.agenda = {key: line for key, line in rendered.agenda.items()
+                       if key[0] not in changed}
     for path in removed:
         del rendered.origin[path], rendered.assets[path]
     rendered.add(pages, from_pages)
