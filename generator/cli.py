@@ -1,4 +1,4 @@
-"""The `catalogue` command: check, build, serve, new, schema, editor.
+"""The `catalogue` command: check, build, serve, render, assemble, new, schema, editor.
 
 Exit codes: 0 fine, 1 problems in the sources, 2 wrong usage, 3 the program itself failed.
 """
@@ -93,6 +93,21 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--verbose", action="store_true",
                        help="vis alt, MkDocs og WeasyPrint skriver (standard: kun fejl og tider)")
     _today_arg(serve)
+
+    render = commands.add_parser(
+        "render", help="skriv alle sider og filer som en docs-mappe, som en anden motor end "
+                       "MkDocs kan samle")
+    render.add_argument("--out", type=Path, required=True, metavar="MAPPE",
+                        help="mappe at skrive til (erstattes helt, hvis render har lavet den)")
+    render.add_argument("--site", metavar="NAVN", help="ét brand fra sites/NAVN/")
+    _today_arg(render)
+
+    assemble = commands.add_parser(
+        "assemble", help="byg et site uden MkDocs ud fra en mappe fra 'catalogue render'")
+    assemble.add_argument("folder", type=Path, metavar="MAPPE",
+                          help="mappen, som 'catalogue render' skrev")
+    assemble.add_argument("--out", type=Path, required=True, metavar="MAPPE",
+                          help="mappe at bygge sitet til")
 
     new = commands.add_parser("new", help="lav et nyt kursus, en underviser, en skole eller et "
                                           "brand ud fra en skabelon")
@@ -221,6 +236,18 @@ def cmd_serve(args) -> int:
                       verbose=args.verbose)
 
 
+def cmd_render(args) -> int:
+    from .render.folder import render_folder
+
+    return render_folder(Path.cwd(), _today(args), args.out, brand=args.site)
+
+
+def cmd_assemble(args) -> int:
+    from .assemble import assemble
+
+    return assemble(args.folder, args.out)
+
+
 def cmd_new(args) -> int:
     from .scaffold import new_site, new_source
 
@@ -289,7 +316,8 @@ def cmd_import(args) -> int:
                             args.dry_run)
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "new": cmd_new,
+COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "render": cmd_render,
+            "assemble": cmd_assemble, "new": cmd_new,
             "export": cmd_export, "import": cmd_import, "schema": cmd_schema, "editor": cmd_editor}
 
 if __name__ == "__main__":  # pragma: no cover
