@@ -203,7 +203,8 @@ def edit_loop(root: Path, runs: int = 3) -> dict:
     """`catalogue serve` (PDFs deferred, as always while serving), then a new title saved for
     one course: the seconds from the save until the course page, asked for as the reloading
     browser asks (a request made during an update waits for it), shows the new title. Median
-    of `runs` saves, with the one-minute load average just before each; also the first build."""
+    of `runs` saves (each after the last one's search index and open data are written), with
+    the highest one-minute load average seen just before them; also the first build."""
     import socket
     import urllib.request
 
@@ -237,7 +238,9 @@ def edit_loop(root: Path, runs: int = 3) -> dict:
                         break
                 time.sleep(0.02)
             figures["edits"].append(time.perf_counter() - saved)
-            time.sleep(3)  # the search index and open data follow the reload
+            for line in process.stdout:  # the search index and open data follow the reload
+                if line.startswith("Søgning"):
+                    break
     finally:
         process.terminate()
         process.wait(60)

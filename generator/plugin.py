@@ -9,10 +9,10 @@ the renderers'. One MkDocs event per step:
     on_files         run the renderers (render.RENDERERS: print, pages, search, calendars,
                      structured, open data) and add their pages and files (in memory; the
                      sources are untouched)
-    on_nav, on_env   keep what `serve` needs to re-render a few pages after an edit (refresh)
+    on_nav           keep the menu: `serve` re-renders a few pages after an edit (refresh)
     on_page_markdown give MkDocs the page's title and description as escaped text
     on_env           turn on autoescape in the theme's templates; give them the Danish strings
-                     (and Pagefind's, for the search dialog)
+                     (and Pagefind's, for the search dialog); keep it for refresh
     on_page_content  a generated page's body (Rendered.body), or a hand-written page's appendix
     on_page_context  mark the page's rendered HTML as safe for the autoescaping theme
     on_post_page     mend Material's markup: `autocomplete` on checkboxes (invalid HTML)
