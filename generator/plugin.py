@@ -33,7 +33,7 @@ import yaml
 from markupsafe import Markup, escape
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.toc import get_toc
@@ -65,6 +65,12 @@ class _OnlyDanish(logging.Filter):
 
 
 logging.getLogger("mkdocs.commands.build").addFilter(_OnlyDanish())
+
+
+class _Stop(Abort):
+    """Stops a build with our Danish words. MkDocs turns a PluginError into "Aborted with a
+    BuildError!" and logs our words where `catalogue build` does not show them; an Abort
+    reaches the caller (and `mkdocs build`'s own output) as it is."""
 
 
 def front_matter(page: Page) -> str:
@@ -111,7 +117,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             try:
                 self.brand = read_brand(self.root, self.config.site)
             except BrandError as error:
-                raise PluginError(f"Brandet '{self.config.site}' kan ikke bruges:\n{error}")
+                raise _Stop(f"Brandet '{self.config.site}' kan ikke bruges:\n{error}")
             self.site = site_for(self.brand, self.root, config.site_description or "")
             # The brand decides what MkDocs and Material show: name, address, language, icons.
             config.site_name = self.site.name
@@ -143,7 +149,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             result = read_catalogue(self.root, today)
             errors, _ = diag.count(result.diagnostics)
             if errors:
-                raise PluginError("Kataloget har fejl:\n"
+                raise _Stop("Kataloget har fejl:\n"
                                   + diag.format_text(result.diagnostics, result.files))
         brand = result.catalogue.brands.get(self.config.site) if self.config.site else None
         self.selection = Selection.for_brand(result.catalogue, today, brand)
@@ -153,7 +159,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         try:
             self.rendered = Rendered(self.build, env=self.env)
         except PackageInvalid as error:
-            raise PluginError(f"De åbne data er ikke gyldige (frictionless):\n{error}")
+            raise _Stop(f"De åbne data er ikke gyldige (frictionless):\n{error}")
         for page in self.rendered.pages.values():
             self._add(files, self._page_file(config, page))
         for asset in self.rendered.assets.values():
@@ -179,7 +185,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def _add(files, file: File) -> None:
         existing = files.get_file_from_path(file.src_uri)
         if existing is not None:  # a hand-written page of the same name wins; say so
-            raise PluginError(f"docs/{file.src_uri} findes både som håndskrevet side og som "
+            raise _Stop(f"docs/{file.src_uri} findes både som håndskrevet side og som "
                               f"side, kataloget laver. Omdøb eller slet den håndskrevne.")
         files.append(file)
 

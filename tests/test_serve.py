@@ -176,5 +176,23 @@ def test_the_preview_answers_only_its_own_address(tmp_path):
         serve.stop()
 
 
+def test_a_build_a_plugin_stops_says_so_in_danish_only(tmp_path):
+    import shutil
+
+    root = _mini_site(tmp_path)
+    docs = shutil.copytree(REPO / "docs", tmp_path / "docs")
+    (docs / "kurser").mkdir()
+    (docs / "kurser" / "index.md").write_text("# Mine kurser\n", encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(str(REPO / "docs"), str(docs)),
+                      encoding="utf-8")
+    done = subprocess.run([str(CATALOGUE), "build", "--today", TODAY.isoformat()], cwd=root,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert "docs/kurser/index.md findes både" in done.stderr
+    for english in ENGLISH:
+        assert english not in done.stdout + done.stderr, done.stderr
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__]))
