@@ -1,4 +1,4 @@
-"""The `catalogue` command: check, build, serve, new, schema, editor, diff.
+"""The `catalogue` command: check, build, serve, render, assemble, new, schema, editor, diff.
 
 Exit codes: 0 fine, 1 problems in the sources, 2 wrong usage, 3 the program itself failed.
 """
@@ -93,6 +93,21 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--verbose", action="store_true",
                        help="vis alt, MkDocs og WeasyPrint skriver (standard: kun fejl og tider)")
     _today_arg(serve)
+
+    render = commands.add_parser(
+        "render", help="skriv alle sider og filer som en docs-mappe, som en anden motor end "
+                       "MkDocs kan samle")
+    render.add_argument("--out", type=Path, required=True, metavar="MAPPE",
+                        help="mappe at skrive til (erstattes helt, hvis render har lavet den)")
+    render.add_argument("--site", metavar="NAVN", help="ét brand fra sites/NAVN/")
+    _today_arg(render)
+
+    assemble = commands.add_parser(
+        "assemble", help="byg et site uden MkDocs ud fra en mappe fra 'catalogue render'")
+    assemble.add_argument("folder", type=Path, metavar="MAPPE",
+                          help="mappen, som 'catalogue render' skrev")
+    assemble.add_argument("--out", type=Path, required=True, metavar="MAPPE",
+                          help="mappe at bygge sitet til")
 
     new = commands.add_parser("new", help="lav et nyt kursus, en underviser, en skole eller et "
                                           "brand ud fra en skabelon")
@@ -235,10 +250,22 @@ def cmd_build(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .publish import serve_site
+    from .serve import serve_site
 
     return serve_site(Path.cwd(), _today(args), args.dev_addr, brand=args.site,
                       verbose=args.verbose)
+
+
+def cmd_render(args) -> int:
+    from .render.folder import render_folder
+
+    return render_folder(Path.cwd(), _today(args), args.out, brand=args.site)
+
+
+def cmd_assemble(args) -> int:
+    from .assemble import assemble
+
+    return assemble(args.folder, args.out)
 
 
 def cmd_new(args) -> int:
@@ -370,9 +397,9 @@ def cmd_diff(args) -> int:
     return 1 if report.problems else 0
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "new": cmd_new,
-            "export": cmd_export, "import": cmd_import, "schema": cmd_schema, "editor": cmd_editor,
-            "diff": cmd_diff}
+COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "render": cmd_render,
+            "assemble": cmd_assemble, "new": cmd_new, "export": cmd_export, "import": cmd_import,
+            "schema": cmd_schema, "editor": cmd_editor, "diff": cmd_diff}
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

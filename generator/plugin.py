@@ -1,5 +1,7 @@
-"""The MkDocs plugin: MkDocs (or ProperDocs) builds the catalogue through the same pipeline as
-the `catalogue` command. One MkDocs event per step:
+"""The MkDocs plugin: MkDocs (or ProperDocs) assembles what render.rendered.Rendered made from
+the catalogue. Everything MkDocs- or Material-specific lives here and in the theme overrides
+(site_templates/overrides/); the pages' bodies, titles, structured data and every file are
+the renderers'. One MkDocs event per step:
 
     on_startup       note whether MkDocs serves (PDFs are then deferred) or builds
     on_config        where the catalogue is; the site's name and address
@@ -7,15 +9,15 @@ the `catalogue` command. One MkDocs event per step:
     on_files         run the renderers (render.RENDERERS: print, pages, search, calendars,
                      structured, open data) and add their pages and files (in memory; the
                      sources are untouched)
+    on_nav           keep the menu: `serve` re-renders a few pages after an edit (refresh)
     on_page_markdown give MkDocs the page's title and description as escaped text
     on_env           turn on autoescape in the theme's templates; give them the Danish strings
-                     (and Pagefind's, for the search dialog)
-    on_page_content  render a generated page from its template in site_templates/pages/
+                     (and Pagefind's, for the search dialog); keep it for refresh
+    on_page_content  a generated page's body (Rendered.body), or a hand-written page's appendix
     on_page_context  mark the page's rendered HTML as safe for the autoescaping theme
     on_post_page     mend Material's markup: `autocomplete` on checkboxes (invalid HTML)
     on_post_template the same for 404.html, which is not a page
     on_serve         watch every source folder (courses/ … guides/, sites/), whatever mkdocs.yml says
-    on_post_build    under `serve`, say how long the build took ("Bygget på 1,4 s")
 
 Every value from the catalogue reaches MkDocs and Material as text: the theme's environment
 escapes whatever it prints, and only HTML our own autoescaped templates made is marked safe.
@@ -23,15 +25,15 @@ escapes whatever it prints, and only HTML our own autoescaped templates made is 
 
 from __future__ import annotations
 
+import logging
 import re
-import time
 from pathlib import Path
 
 import yaml
 from markupsafe import Markup, escape
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.toc import get_toc
@@ -40,17 +42,14 @@ from . import diagnostics as diag
 from .brands import BrandError, read_brand, site_for
 from .catalogue import SOURCE_DIRS, Result, find_root, read_catalogue
 from .dates import resolve_today
-from .guides import render_body
-from .render import RENDERERS, Asset, Build, Page, Site, human_size, structured
+from .render import Asset, Build, Page, Site
 from .render.opendata import PackageInvalid
-from .render.pages import Links, brand_asset, own_asset
+from .render.pages import brand_asset, own_asset
+from .render.rendered import Change, Rendered, refresh, refresh_later
 from .select import Selection
 from .templating import make_environment, strings
-# Hand-written pages that end with something made from the catalogue.
-APPENDICES = {"om.md": "partials/schools.html",  # the schools and their contact
-              "tilgaengelighed.md": "partials/accessibility_contact.html",  # whom to tell
-              "privatliv.md": "partials/privacy_contact.html"}  # whom to ask, and the DPO
-OWN_PAGES = {"om.md": "om"}  # a brand's own text (texts.py) in place of the page's Markdown
+# MkDocs ends a build that a plugin stopped with this line, after our Danish message.
+_ENGLISH = {"Aborted with a BuildError!"}
 _TOC_LABEL = re.compile(r'<label class="md-nav__title" for="__toc">(.*?)</label>', re.S)
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*type="checkbox"[^>]*?)\s+autocomplete="[^"]*"')
 
@@ -58,6 +57,28 @@ _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*type="checkbox"[^>]*?)\s+aut
 # result here so the plugin does not read it a second time in the same process. The next build
 # takes it (and clears it).
 _preloaded: Result | None = None
+
+
+class _OnlyDanish(logging.Filter):
+    def filter(self, record):
+        return record.getMessage() not in _ENGLISH
+
+
+logging.getLogger("mkdocs.commands.build").addFilter(_OnlyDanish())
+
+
+class _Stop(Abort):
+    """Stops a build with our Danish words. MkDocs turns a PluginError into "Aborted with a
+    BuildError!" and logs our words where `catalogue build` does not show them; an Abort
+    reaches the caller (and `mkdocs build`'s own output) as it is."""
+
+
+def front_matter(page: Page) -> str:
+    """A generated page as MkDocs reads it: front matter only; the body is ours (on_page_content)."""
+    meta = {"title": page.title}
+    if page.description:
+        meta["description"] = page.description
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
 
 
 def preload(result: Result | None) -> None:
@@ -93,12 +114,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             from .publish import MARKER, MARKER_TEXT
 
             Path(config.site_dir, MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        if self.serving:
-            seconds = f"{time.perf_counter() - self.began:.1f}".replace(".", ",")
-            print(f"Bygget på {seconds} s", flush=True)
 
     def on_config(self, config):
-        self.began = time.perf_counter()
         base = Path(config.config_file_path or ".").parent
         self.root = find_root(base / self.config.root if self.config.root else base)
         self.brand = None
@@ -106,7 +123,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             try:
                 self.brand = read_brand(self.root, self.config.site)
             except BrandError as error:
-                raise PluginError(f"Brandet '{self.config.site}' kan ikke bruges:\n{error}")
+                raise _Stop(f"Brandet '{self.config.site}' kan ikke bruges:\n{error}")
             self.site = site_for(self.brand, self.root, config.site_description or "")
             # The brand decides what MkDocs and Material show: name, address, language, icons.
             config.site_name = self.site.name
@@ -146,49 +163,31 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             result = read_catalogue(self.root, today)
             errors, _ = diag.count(result.diagnostics)
             if errors:
-                raise PluginError("Kataloget har fejl:\n"
+                raise _Stop("Kataloget har fejl:\n"
                                   + diag.format_text(result.diagnostics, result.files))
         brand = result.catalogue.brands.get(self.config.site) if self.config.site else None
         self.selection = Selection.for_brand(result.catalogue, today, brand)
 
-    def _card(self, links: Links, course, heading: str) -> Markup:
-        """A course card, rendered once for each depth of page it appears on."""
-        key = (course.id, links.prefix, heading)
-        if key not in self.cards:
-            self.cards[key] = Markup(self.env.get_template("partials/card.html").render(
-                sel=self.selection, links=links, course=course, heading=heading))
-        return self.cards[key]
-
     def on_files(self, files, config):
-        self.cards: dict[tuple, Markup] = {}
-        self.pages: dict[str, Page] = {}
-        self.assets: dict[str, Asset] = {}
         self.build = Build(self.selection, self.site, self.root, draft=self.serving)
-        for renderer in RENDERERS:
-            try:
-                planned = renderer.plan(self.build)
-            except PackageInvalid as error:
-                raise PluginError(f"De åbne data er ikke gyldige (frictionless):\n{error}")
-            for item in planned:
-                if isinstance(item, Page):
-                    self._add(files, self._page_file(config, item))
-                    self.pages[item.path] = item
-                else:
-                    self._add(files, self._asset_file(config, item))
-                    self.assets[item.path] = item
+        try:
+            self.rendered = Rendered(self.build, env=self.env)
+        except PackageInvalid as error:
+            raise _Stop(f"De åbne data er ikke gyldige (frictionless):\n{error}")
+        for page in self.rendered.pages.values():
+            self._add(files, self._page_file(config, page))
+        for asset in self.rendered.assets.values():
+            self._add(files, self._asset_file(config, asset))
+        self.files = files
         return files
 
     @staticmethod
     def _page_file(config, page: Page) -> File:
-        meta = {"title": page.title}
-        if page.description:
-            meta["description"] = page.description
-        front = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
         # MkDocs renders the whole nav into every page: with every course in it, the build
         # grows with the square of the catalogue. Only index pages may join the nav.
         inclusion = InclusionLevel.UNDEFINED if page.path.endswith("index.md") \
             else InclusionLevel.NOT_IN_NAV
-        return File.generated(config, page.path, content=front, inclusion=inclusion)
+        return File.generated(config, page.path, content=front_matter(page), inclusion=inclusion)
 
     @staticmethod
     def _asset_file(config, asset: Asset) -> File:
@@ -196,19 +195,53 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             return File.generated(config, asset.path, abs_src_path=str(asset.source))
         return File.generated(config, asset.path, content=asset.read())
 
-    def _size(self, path: str) -> str:
-        """The size of a planned file, as a download link shows it."""
-        asset = self.assets[path]
-        return human_size(len(asset.read()) if asset.content is not None
-                          else asset.source.stat().st_size)
-
     @staticmethod
     def _add(files, file: File) -> None:
         existing = files.get_file_from_path(file.src_uri)
         if existing is not None:  # a hand-written page of the same name wins; say so
-            raise PluginError(f"docs/{file.src_uri} findes både som håndskrevet side og som "
+            raise _Stop(f"docs/{file.src_uri} findes både som håndskrevet side og som "
                               f"side, kataloget laver. Omdøb eller slet den håndskrevne.")
         files.append(file)
+
+    def on_nav(self, nav, config, files):
+        self.nav = nav
+        return nav
+
+    def refresh(self, config, result: Result) -> Change | None:
+        """Under `serve`, after an edit: write into the site folder only the pages and files
+        the edit touches (render.rendered.refresh), as the full build would write them. None
+        when the edit cannot be limited; then the caller builds everything."""
+        brand = result.catalogue.brands.get(self.config.site) if self.config.site else None
+        selection = Selection.for_brand(result.catalogue, result.context.today, brand)
+        build = Build(selection, self.site, self.root, draft=self.serving)
+        change = refresh(self.rendered, build)
+        if change is not None:
+            self.selection, self.build = selection, build
+            self._write(config, change)
+        return change
+
+    def refresh_later(self, config) -> Change:
+        """The search index and open data for the last refresh, once the browser has reloaded."""
+        change = refresh_later(self.rendered)
+        self._write(config, change)
+        return change
+
+    def _write(self, config, change: Change) -> None:
+        from mkdocs.commands.build import _build_page, _populate_page
+
+        site = Path(config.site_dir)
+        for path in change.removed:
+            (site / path).unlink(missing_ok=True)
+        for path in sorted(change.assets):
+            target = site / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(self.rendered.assets[path].read())
+        doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        for path in sorted(change.pages):
+            file = self.files.get_file_from_path(path)
+            file.content_string = front_matter(self.rendered.pages[path])
+            _populate_page(file.page, config, self.files)
+            _build_page(file.page, config, doc_files, self.nav, self.theme_env)
 
     def on_post_page(self, output, page, config):
         return self._mend_material(output)
@@ -239,6 +272,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # MkDocs makes the theme's environment without autoescape. With it, nothing a template
         # prints from the catalogue can become markup; what is HTML on purpose is Markup.
         env.autoescape = True
+        self.theme_env = env
         env.globals["t"] = self.env.globals["t"]
         env.globals["catalogue_site"] = self.site
         env.globals["catalogue_jsonld"] = self._jsonld
@@ -252,37 +286,19 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def _jsonld(self, page) -> Markup:
         """Structured data for the page's <head> (main.html asks); empty for most pages."""
-        spec = self.pages.get(page.file.src_uri) if page and page.file else None
-        return structured.head(self.build, spec)
+        return self.rendered.jsonld(page.file.src_uri if page and page.file else None)
 
     def on_page_content(self, html, page, config, files):
-        spec = self.pages.get(page.file.src_uri)
-        if spec is not None:
+        path = page.file.src_uri
+        if path in self.rendered.pages:
             # Material offers "skip to content" only for pages with a table of contents, and
             # a generated page has no Markdown to make one from: give it one entry, its h1.
             page.toc = get_toc([{"level": 1, "id": "indhold", "name": page.title,
                                  "children": []}])
-        sel = self.selection
-        links = Links(page.url)
-        common = {"sel": sel, "site": self.site, "links": links, "page": page,
-                  "card": lambda course, heading="h3": self._card(links, course, heading),
-                  "size": self._size}
-        if spec is not None and spec.template == "guide.html":
-            guide = spec.context["guide"]
-            body = render_body(guide.body, lambda name, argument: self.env.get_template(
-                f"partials/guide_{name}.html").render(
-                    **common, argument=argument,
-                    courses=sel.with_facet("tema", argument) if name == "kurser" else ()),
-                lambda written: links.page(f"materialer/{written}"))
-            return self.env.get_template(spec.template).render(**common, **spec.context, body=body)
-        if spec is not None:
-            return self.env.get_template(spec.template).render(**common, **spec.context)
-        appendix = APPENDICES.get(page.file.src_uri)
-        if appendix:
-            own = self.site.text(OWN_PAGES.get(page.file.src_uri, ""), 2)
-            if own:
-                page.toc = get_toc([{"level": 1, "id": "indhold", "name": page.title,
-                                     "children": []}])
-                html = self.env.get_template("partials/own_page.html").render(**common, own=own)
-            return html + self.env.get_template(appendix).render(**common)
-        return html
+            return self.rendered.body(path, page)
+        own = self.rendered.own_page(path, page)
+        if own:  # a brand's own text (texts.py) in place of the page's Markdown
+            page.toc = get_toc([{"level": 1, "id": "indhold", "name": page.title,
+                                 "children": []}])
+            html = own
+        return html + self.rendered.appendix(path, page)

@@ -620,26 +620,3 @@ def quiet_logs(verbose: bool) -> None:
     if not verbose:
         for name in ("weasyprint", "fontTools", "mkdocs", "properdocs", "watchdog"):
             logging.getLogger(name).setLevel(logging.WARNING)
-
-
-def serve_site(start: Path, today: dt.date, dev_addr: str, brand: str | None = None,
-               verbose: bool = False) -> int:
-    from mkdocs.commands.serve import serve
-
-    root = find_root(start)
-    config_path = config_file(root, brand)
-    if config_path is None:
-        return 2
-    result = _check(root, today, strict=False)
-    if result is None:
-        return 1
-    quiet_logs(verbose)
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    plugin.preload(result)  # the first build takes it; every rebuild after an edit reads again
-    print(f"Viser kataloget på http://{dev_addr}/ – gem en fil, så bygges det igen. "
-          f"Ctrl+C stopper.", flush=True)
-    try:
-        serve(config_file=str(config_path), dev_addr=dev_addr, livereload=True)
-    finally:
-        plugin.preload(None)
-    return 0
