@@ -373,7 +373,7 @@ def _shape(catalogue, course, offering, today) -> dict:
     return {
         "attendance": offering.attendance, "online_url": offering.online_url,
         "online_note": offering.online_note, "led_by": catalogue.led_by(course, offering),
-        "recurrence": rrule_of(rule, zone(offering.timezone)).to_ical().decode()
+        "recurrence": rrule_of(rule, tz=zone(offering.timezone)).to_ical().decode()
         if rule else None,
         "rhythm": rhythm(rule) if rule else None, "ongoing": offering.ongoing,
         "excluded_dates": _words(d.isoformat() for d in _excluded(rule, today)) if rule
