@@ -532,16 +532,48 @@ def find_decap(root: Path) -> Path | None:
     return None
 
 
+MARKER = "# Lavet af 'catalogue editor' ud fra generator/schema.py. Ret ikke i hånden."
+# Folders whose files are the catalogue or the program: the editor is never written into them.
+_KEEP = ("courses", "teachers", "schools", "guides", "sites", "docs", "generator",
+         "site_templates", ".git", "schemas", "examples")
+
+
+def _unsafe_out(root: Path, out: Path) -> str | None:
+    """Why writing the editor to `out` could overwrite someone's files, or None."""
+    root, target = root.resolve(), out.resolve()
+    if target == root or root.is_relative_to(target):
+        return f"{out} er kataloget selv eller en mappe over det."
+    for name in _KEEP:
+        if target.is_relative_to(root / name):
+            return f"{out} ligger i {name}/, som editoren ikke skriver i."
+    if target.is_dir() and any(target.iterdir()):
+        config = target / "config.yml"
+        try:
+            ours = config.read_text(encoding="utf-8").startswith(MARKER)
+        except (OSError, UnicodeDecodeError):
+            ours = False
+        if not ours:
+            return f"{out} er ikke tom og er ikke en editor, som 'catalogue editor' har lavet."
+    elif target.exists() and not target.is_dir():
+        return f"{out} er en fil, ikke en mappe."
+    return None
+
+
 def write_editor(root: Path, out: Path, backend: Backend, today: dt.date | None = None) -> int:
     decap = find_decap(root)
     if decap is None:
         print("catalogue: decap-cms mangler i node_modules. Kør 'npm ci' i mappen med "
               "package.json, og prøv igen.", file=sys.stderr)
         return 2
+    refusal = _unsafe_out(root, out)
+    if refusal:
+        print(f"catalogue: {refusal} Vælg en anden mappe med --out, fx .cache/editor.",
+              file=sys.stderr)
+        return 2
     out.mkdir(parents=True, exist_ok=True)
     config = decap_config(root, backend, today)
     (out / "config.yml").write_text(
-        "# Lavet af 'catalogue editor' ud fra generator/schema.py. Ret ikke i hånden.\n"
+        MARKER + "\n"
         + yaml.dump(config, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=100),
         encoding="utf-8")
     env = Environment(loader=FileSystemLoader(TEMPLATES / "editor"), undefined=StrictUndefined,

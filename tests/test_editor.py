@@ -239,9 +239,11 @@ def test_moving_between_entries_by_address_after_a_save_shows_and_saves_the_righ
 def test_a_breaking_save_is_named_in_the_forms_words_and_fixed_there(editor, browser):
     origin, demo = editor
     path = demo / "courses" / "bevaegelse-for-hovedet.yaml"
-    page = _open(browser, origin)
+    page = _open(browser, origin, 390, 844)  # on a phone
     try:
         page.goto(origin + "/#/collections/courses/entries/bevaegelse-for-hovedet")
+        _field(page, "Titel").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
         _choose(page, "Status", "Aflyst")
         _publish(page)
         alert = page.get_by_role("alert").filter(has_text="fejl")
@@ -486,3 +488,19 @@ def test_the_form_speaks_like_the_guide_and_accepts_what_check_accepts(demo, tmp
     assert labels["anne-s"] == "Anne Sørensen – Peer (egen erfaring) – navnet må vises"
     unnamed = [label for label in labels.values() if label.endswith("kun rollen vises")]
     assert unnamed, labels  # the demo has teachers without consent
+
+
+def test_the_editor_is_never_written_over_someone_elses_files(demo, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "index.html").write_text("my page", encoding="utf-8")
+    before = _tree(demo)
+    for out in (".", "courses", "teachers/admin", ".git", "generator", "..", str(mine)):
+        done = run(["editor", "--out", out], demo)
+        assert done.returncode == 2, (out, done.stdout, done.stderr)
+        assert "Vælg en anden mappe" in done.stderr and "Traceback" not in done.stderr
+    assert _tree(demo) == before
+    assert (mine / "index.html").read_text(encoding="utf-8") == "my page"
+    # Its own folder can be rewritten, again and again.
+    for _ in range(2):
+        assert run(["editor", "--out", str(tmp_path / "admin")], demo).returncode == 0
