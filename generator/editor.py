@@ -360,11 +360,13 @@ def widget(spec: Field, owner: str, options: dict) -> dict:
     elif kind == "enum":
         field.update(widget="select", options=_options(spec))
     elif kind == "markdown":
-        # Images would need a media library; the site shows none in these texts.
-        field.update(widget="markdown", buttons=["bold", "italic", "link", "heading-two",
-                                                 "heading-three", "bulleted-list",
+        # Images would need a media library; the site shows none in these texts. One mode: the
+        # rich/raw switch had no name or state for a screen reader, and raw is the YAML file.
+        # No headings menu: a course's text sits under the page's own headings, and Decap's
+        # menu is a focusable span around a button (axe: nested-interactive).
+        field.update(widget="markdown", buttons=["bold", "italic", "link", "bulleted-list",
                                                  "numbered-list", "quote"],
-                     editor_components=[], modes=["rich_text", "raw"])
+                     editor_components=[], modes=["rich_text"])
     elif kind == "date":
         # A date is a day, not a moment: no time, no "UTC" beside the picker.
         field.update(widget="datetime", format="YYYY-MM-DD", date_format="DD-MM-YYYY",
@@ -481,6 +483,9 @@ def decap_config(catalogue_root: Path, backend: Backend, today: dt.date | None =
              "summary": "{{title}}",
              "fields": _fields(GUIDE, options) + [
                  {"name": "body", "label": "Tekst", "widget": "markdown",
+                  "buttons": ["bold", "italic", "link", "heading-two", "heading-three",
+                              "bulleted-list", "numbered-list", "quote"],
+                  "editor_components": [],
                   "hint": "Selve materialet. Brug gerne overskrifter, lister og links."}]},
         ],
     }
