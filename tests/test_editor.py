@@ -504,3 +504,52 @@ def test_the_editor_is_never_written_over_someone_elses_files(demo, tmp_path):
     # Its own folder can be rewritten, again and again.
     for _ in range(2):
         assert run(["editor", "--out", str(tmp_path / "admin")], demo).returncode == 0
+
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def test_the_course_form_passes_axe_and_the_keyboard_reaches_it_on_a_phone(editor, browser):
+    origin, _ = editor
+    violations = []
+    for width, height in ((390, 844), (1280, 900)):
+        # Our own CSP forbids the injected axe script; the page is the same without it.
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      bypass_csp=True)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            page.goto(origin + "/")
+            page.get_by_role("button", name="Log ind").click()
+            page.goto(origin + "/#/collections/courses/entries/bevaegelse-for-hovedet")
+            title = _field(page, "Titel")
+            title.wait_for()
+            page.wait_for_timeout(500)  # the observer names Decap's icon buttons
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', "
+                                   "values: tags}})", WCAG)
+            violations += [f"{v['id']} ({width}px): {' '.join(n['target'])}"
+                           for v in result["violations"] for n in v["nodes"]]
+            # From the top of the page, Tab reaches the first field in a few presses ...
+            page.evaluate("document.activeElement && document.activeElement.blur()")
+            for presses in range(1, 15):
+                page.keyboard.press("Tab")
+                if page.evaluate("document.activeElement.id") == title.get_attribute("id"):
+                    break
+            else:
+                pytest.fail(f"Tab never reached Titel at {width}px")
+            # ... and after a change, Shift+Tab goes back to "Publicer", on screen.
+            page.keyboard.type(" i hverdagen")
+            for _ in range(10):
+                page.keyboard.press("Shift+Tab")
+                if page.evaluate("document.activeElement.textContent.trim()") == "Publicer":
+                    break
+            else:
+                pytest.fail(f"Shift+Tab never reached Publicer at {width}px")
+            box = page.evaluate("(() => { const r = document.activeElement"
+                                ".getBoundingClientRect(); return [r.left, r.right]; })()")
+            assert 0 <= box[0] and box[1] <= width, box
+        finally:
+            context.close()
+    assert violations == []
