@@ -102,7 +102,9 @@ def test_a_course_made_in_the_editor_is_checked_and_built_into_a_page(editor, br
     try:
         page.goto(origin + "/")
         page.get_by_role("button", name="Log ind").click()
-        assert page.get_by_role("link", name="Medier").is_hidden()  # nothing that does nothing
+        page.get_by_text("Indhold", exact=True).first.wait_for()
+        # Nothing that does nothing: the media library (photos are file names) is hidden.
+        assert page.get_by_text("Medier", exact=True).is_hidden()
         page.goto(origin + "/#/collections/courses/new")
 
         page.get_by_label("Titel", exact=True).fill(TITLE)
@@ -260,6 +262,9 @@ def test_a_breaking_save_is_named_in_the_forms_words_and_fixed_there(editor, bro
         reason.fill("Underviseren er syg. Vi ringer til alle tilmeldte.")
         _publish(page)
         page.get_by_role("heading", name="Gemt, og tjekket uden fejl.").wait_for()
+        # Decap's deploy-preview button would wait for a preview that never comes.
+        assert page.get_by_text("Lav preview").count() == 1
+        assert page.get_by_text("Lav preview").is_hidden()
     finally:
         page.close()
     offering = yaml.safe_load(path.read_text(encoding="utf-8"))["offerings"][0]
