@@ -20,7 +20,7 @@ check: $(STAMP)
 	$(BIN)/catalogue check
 
 test: $(STAMP) $(NODE) chromium
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadscope
 
 # The browser editor on one's own machine: Decap CMS and its local back end on one origin,
 # http://127.0.0.1:8080/ (generator/editor_server.py: only that origin, only the source folders),
