@@ -378,11 +378,13 @@ def widget(spec: Field, owner: str, options: dict) -> dict:
     elif kind == "enum":
         field.update(widget="select", options=_options(spec))
     elif kind == "markdown":
-        # Images would need a media library; the site shows none in these texts.
-        field.update(widget="markdown", buttons=["bold", "italic", "link", "heading-two",
-                                                 "heading-three", "bulleted-list",
+        # Images would need a media library; the site shows none in these texts. One mode: the
+        # rich/raw switch had no name or state for a screen reader, and raw is the YAML file.
+        # No headings menu: a course's text sits under the page's own headings, and Decap's
+        # menu is a focusable span around a button (axe: nested-interactive).
+        field.update(widget="markdown", buttons=["bold", "italic", "link", "bulleted-list",
                                                  "numbered-list", "quote"],
-                     editor_components=[], modes=["rich_text", "raw"],
+                     editor_components=[], modes=["rich_text"],
                      pattern=_PATTERNS["markdown"])
     elif kind == "date":
         # A date is a day, not a moment: no time, no "UTC" beside the picker.
@@ -516,6 +518,9 @@ def decap_config(catalogue_root: Path, backend: Backend, today: dt.date | None =
              "summary": "{{title}}",
              "fields": _fields(GUIDE, options) + [
                  {"name": "body", "label": "Tekst", "widget": "markdown",
+                  "buttons": ["bold", "italic", "link", "heading-two", "heading-three",
+                              "bulleted-list", "numbered-list", "quote"],
+                  "editor_components": [],
                   "hint": "Selve materialet. Brug gerne overskrifter, lister og links."}]},
         ],
     }
@@ -567,16 +572,48 @@ def find_decap(root: Path) -> Path | None:
     return None
 
 
+MARKER = "# Lavet af 'catalogue editor' ud fra generator/schema.py. Ret ikke i hånden."
+# Folders whose files are the catalogue or the program: the editor is never written into them.
+_KEEP = ("courses", "teachers", "schools", "guides", "sites", "docs", "generator",
+         "site_templates", ".git", "schemas", "examples")
+
+
+def _unsafe_out(root: Path, out: Path) -> str | None:
+    """Why writing the editor to `out` could overwrite someone's files, or None."""
+    root, target = root.resolve(), out.resolve()
+    if target == root or root.is_relative_to(target):
+        return f"{out} er kataloget selv eller en mappe over det."
+    for name in _KEEP:
+        if target.is_relative_to(root / name):
+            return f"{out} ligger i {name}/, som editoren ikke skriver i."
+    if target.is_dir() and any(target.iterdir()):
+        config = target / "config.yml"
+        try:
+            ours = config.read_text(encoding="utf-8").startswith(MARKER)
+        except (OSError, UnicodeDecodeError):
+            ours = False
+        if not ours:
+            return f"{out} er ikke tom og er ikke en editor, som 'catalogue editor' har lavet."
+    elif target.exists() and not target.is_dir():
+        return f"{out} er en fil, ikke en mappe."
+    return None
+
+
 def write_editor(root: Path, out: Path, backend: Backend, today: dt.date | None = None) -> int:
     decap = find_decap(root)
     if decap is None:
         print("catalogue: decap-cms mangler i node_modules. Kør 'npm ci' i mappen med "
               "package.json, og prøv igen.", file=sys.stderr)
         return 2
+    refusal = _unsafe_out(root, out)
+    if refusal:
+        print(f"catalogue: {refusal} Vælg en anden mappe med --out, fx .cache/editor.",
+              file=sys.stderr)
+        return 2
     out.mkdir(parents=True, exist_ok=True)
     config = decap_config(root, backend, today)
     (out / "config.yml").write_text(
-        "# Lavet af 'catalogue editor' ud fra generator/schema.py. Ret ikke i hånden.\n"
+        MARKER + "\n"
         + yaml.dump(config, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=100),
         encoding="utf-8")
     env = Environment(loader=FileSystemLoader(TEMPLATES / "editor"), undefined=StrictUndefined,

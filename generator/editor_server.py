@@ -30,7 +30,8 @@ import stat
 import sys
 import tempfile
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, HTTPServer
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -114,8 +115,18 @@ class EditorBackend:
     def __init__(self, root: Path, check=None):
         self.root = root.resolve()
         self.check = check  # callable(relative path) -> dict, or None
+        self.lock = threading.Lock()
 
     def action(self, body: dict) -> object:
+        with self.lock:
+            return self._action(body)
+
+    def checked(self, relative: str) -> dict:
+        with self.lock:
+            source_path(self.root, relative, for_writing=False)
+            return self.check(relative)
+
+    def _action(self, body: dict) -> object:
         action = body.get("action")
         params = body.get("params") or {}
         if not isinstance(params, dict):
@@ -139,10 +150,12 @@ class EditorBackend:
                 entries.append(_entry(self.root, f"{folder}/{name}"))
             return entries
         if action == "entriesByFiles":
-            files = params.get("files") or []
-            return [_entry(self.root, f.get("path", "")) | {"file": {
-                "path": f.get("path", ""), "label": f.get("label"),
-                "id": _entry(self.root, f.get("path", ""))["file"]["id"]}} for f in files]
+            entries = []
+            for file in params.get("files") or []:
+                entry = _entry(self.root, file.get("path", "") if isinstance(file, dict) else "")
+                entry["file"]["label"] = file.get("label") if isinstance(file, dict) else None
+                entries.append(entry)
+            return entries
         if action == "getEntry":
             return _entry(self.root, params.get("path", ""))
         if action == "persistEntry":
@@ -173,6 +186,7 @@ class EditorBackend:
 class _Handler(BaseHTTPRequestHandler):
     server: EditorServer
     server_version = "catalogue-editor"
+    timeout = 60  # an idle connection gives its thread back
     sys_version = ""
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
@@ -238,9 +252,7 @@ class _Handler(BaseHTTPRequestHandler):
             if path == "/api/v1":
                 return self._json(200, self.server.backend.action(body))
             if path == "/api/check" and self.server.backend.check:
-                relative = body.get("path")
-                source_path(self.server.backend.root, relative, for_writing=False)
-                return self._json(200, self.server.backend.check(relative))
+                return self._json(200, self.server.backend.checked(body.get("path")))
             raise Refused("Findes ikke.", HTTPStatus.NOT_FOUND)
         except Refused as error:
             return self._refuse(error)
@@ -265,8 +277,12 @@ class _Handler(BaseHTTPRequestHandler):
     do_PUT = do_DELETE = do_PATCH = do_OPTIONS
 
 
-class EditorServer(HTTPServer):
-    # One request at a time: two saves never interleave, and the check sees a whole file.
+class EditorServer(ThreadingHTTPServer):
+    # A thread per connection, because a browser opens sockets it may never use (preconnect)
+    # and a single-threaded server would wait on them; the back end's lock keeps two saves, or
+    # a save and a check, from interleaving.
+    daemon_threads = True
+
     def __init__(self, static: Path, backend: EditorBackend, port: int = 0,
                  verbose: bool = False):
         super().__init__(("127.0.0.1", port), _Handler)

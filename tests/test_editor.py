@@ -102,7 +102,9 @@ def test_a_course_made_in_the_editor_is_checked_and_built_into_a_page(editor, br
     try:
         page.goto(origin + "/")
         page.get_by_role("button", name="Log ind").click()
-        assert page.get_by_role("link", name="Medier").is_hidden()  # nothing that does nothing
+        page.get_by_text("Indhold", exact=True).first.wait_for()
+        # Nothing that does nothing: the media library (photos are file names) is hidden.
+        assert page.get_by_text("Medier", exact=True).is_hidden()
         page.goto(origin + "/#/collections/courses/new")
 
         page.get_by_label("Titel", exact=True).fill(TITLE)
@@ -239,9 +241,11 @@ def test_moving_between_entries_by_address_after_a_save_shows_and_saves_the_righ
 def test_a_breaking_save_is_named_in_the_forms_words_and_fixed_there(editor, browser):
     origin, demo = editor
     path = demo / "courses" / "bevaegelse-for-hovedet.yaml"
-    page = _open(browser, origin)
+    page = _open(browser, origin, 390, 844)  # on a phone
     try:
         page.goto(origin + "/#/collections/courses/entries/bevaegelse-for-hovedet")
+        _field(page, "Titel").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
         _choose(page, "Status", "Aflyst")
         _publish(page)
         alert = page.get_by_role("alert").filter(has_text="fejl")
@@ -258,6 +262,9 @@ def test_a_breaking_save_is_named_in_the_forms_words_and_fixed_there(editor, bro
         reason.fill("Underviseren er syg. Vi ringer til alle tilmeldte.")
         _publish(page)
         page.get_by_role("heading", name="Gemt, og tjekket uden fejl.").wait_for()
+        # Decap's deploy-preview button would wait for a preview that never comes.
+        assert page.get_by_text("Lav preview").count() == 1
+        assert page.get_by_text("Lav preview").is_hidden()
     finally:
         page.close()
     offering = yaml.safe_load(path.read_text(encoding="utf-8"))["offerings"][0]
@@ -486,3 +493,68 @@ def test_the_form_speaks_like_the_guide_and_accepts_what_check_accepts(demo, tmp
     assert labels["anne-s"] == "Anne Sørensen – Peer (egen erfaring) – navnet må vises"
     unnamed = [label for label in labels.values() if label.endswith("kun rollen vises")]
     assert unnamed, labels  # the demo has teachers without consent
+
+
+def test_the_editor_is_never_written_over_someone_elses_files(demo, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "index.html").write_text("my page", encoding="utf-8")
+    before = _tree(demo)
+    for out in (".", "courses", "teachers/admin", ".git", "generator", "..", str(mine)):
+        done = run(["editor", "--out", out], demo)
+        assert done.returncode == 2, (out, done.stdout, done.stderr)
+        assert "Vælg en anden mappe" in done.stderr and "Traceback" not in done.stderr
+    assert _tree(demo) == before
+    assert (mine / "index.html").read_text(encoding="utf-8") == "my page"
+    # Its own folder can be rewritten, again and again.
+    for _ in range(2):
+        assert run(["editor", "--out", str(tmp_path / "admin")], demo).returncode == 0
+
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def test_the_course_form_passes_axe_and_the_keyboard_reaches_it_on_a_phone(editor, browser):
+    origin, _ = editor
+    violations = []
+    for width, height in ((390, 844), (1280, 900)):
+        # Our own CSP forbids the injected axe script; the page is the same without it.
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      bypass_csp=True)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            page.goto(origin + "/")
+            page.get_by_role("button", name="Log ind").click()
+            page.goto(origin + "/#/collections/courses/entries/bevaegelse-for-hovedet")
+            title = _field(page, "Titel")
+            title.wait_for()
+            page.wait_for_timeout(500)  # the observer names Decap's icon buttons
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', "
+                                   "values: tags}})", WCAG)
+            violations += [f"{v['id']} ({width}px): {' '.join(n['target'])}"
+                           for v in result["violations"] for n in v["nodes"]]
+            # From the top of the page, Tab reaches the first field in a few presses ...
+            page.evaluate("document.activeElement && document.activeElement.blur()")
+            for presses in range(1, 15):
+                page.keyboard.press("Tab")
+                if page.evaluate("document.activeElement.id") == title.get_attribute("id"):
+                    break
+            else:
+                pytest.fail(f"Tab never reached Titel at {width}px")
+            # ... and after a change, Shift+Tab goes back to "Publicer", on screen.
+            page.keyboard.type(" i hverdagen")
+            for _ in range(10):
+                page.keyboard.press("Shift+Tab")
+                if page.evaluate("document.activeElement.textContent.trim()") == "Publicer":
+                    break
+            else:
+                pytest.fail(f"Shift+Tab never reached Publicer at {width}px")
+            box = page.evaluate("(() => { const r = document.activeElement"
+                                ".getBoundingClientRect(); return [r.left, r.right]; })()")
+            assert 0 <= box[0] and box[1] <= width, box
+        finally:
+            context.close()
+    assert violations == []
