@@ -355,7 +355,7 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
     for course_id, (path, r) in records["courses"].items():
         here = where(path)
         school = schools.get(r["school"])
-        r = _inherit(r, school)
+        own, r = r, _inherit(r, school)  # `own`: what the file itself says
         offerings = []
         used_keys: dict[str, int] = {}
         for index, o in enumerate(r["offerings"]):
@@ -411,7 +411,7 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
                 places_left=o.get("places_left"), places_updated=o.get("places_updated"),
                 waitlist=_waitlist(o.get("waitlist")),
                 quotas=tuple(Quota(q["group"], q["places"]) for q in o.get("quotas") or ()),
-                source=at))
+                source=at, written=frozenset(o)))
         courses[course_id] = Course(
             course_id, r["title"], r["summary"], r["description"], _tuple(r["themes"]),
             _tuple(r["audience"]), r["school"], tuple(offerings),
@@ -425,7 +425,7 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
             partner=_partner(r.get("partner")), also_school_ids=_tuple(r.get("also_schools")),
             defaults_source=school.source + ("defaults",)
             if school is not None and school.defaults is not None and school.source else None,
-            source=here)
+            source=here, written=frozenset(own))
 
     guides = {}
     for guide_id, (path, r) in records["guides"].items():
