@@ -448,3 +448,30 @@ def test_clashes_are_checked_across_both_schools_and_also_schools_is_checked(min
     assert set(found) == {"R315", "R316"}
     assert found["R315"].hint == "Mente du 'ekstern'?"
     assert found["R316"].pos.line == found["R315"].pos.line == _line(a, "also_schools")
+
+
+# --- the browser editor ---------------------------------------------------------------------
+
+def test_the_editor_offers_every_new_field(demo, tmp_path):
+    import yaml
+
+    done = run(["editor", "--out", str(tmp_path / "admin")], demo)
+    assert done.returncode == 0, done.stderr
+    config = yaml.safe_load((tmp_path / "admin" / "config.yml").read_text(encoding="utf-8"))
+    collections = {c["name"]: c for c in config["collections"]}
+    course = {f["name"]: f for f in collections["courses"]["fields"]}
+    assert course["enrol_first"]["widget"] == "boolean" and course["enrol_first"]["default"] is True
+    assert (course["requires"]["widget"], course["requires"]["collection"]) == ("relation",
+                                                                                "courses")
+    assert (course["also_schools"]["widget"], course["also_schools"]["collection"]) == (
+        "relation", "schools")
+    assert [f["name"] for f in course["partner"]["fields"]] == ["name", "url", "note"]
+    match = next(f for f in course["eligibility"]["fields"] if f["name"] == "match")
+    assert [o["value"] for o in match["options"]] == ["all", "any"]
+    closed = next(f for f in course["registration"]["fields"] if f["name"] == "closed")
+    assert closed["label"] == "Lukket for tilmelding" and closed["required"] is False
+    school = {f["name"]: f for f in collections["schools"]["fields"]}
+    defaults = {f["name"]: f for f in school["defaults"]["fields"]}
+    assert list(defaults) == ["registration", "eligibility", "cost", "language"]
+    required = next(f for f in defaults["registration"]["fields"] if f["name"] == "required")
+    assert required["default"] is True  # opening the group never makes every course drop-in
