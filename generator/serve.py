@@ -27,6 +27,7 @@ import traceback
 from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
+from watchdog.observers import Observer
 
 from . import diagnostics as diag
 from . import plugin
@@ -238,6 +239,10 @@ def serve_site(start: Path, today: dt.date, dev_addr: str, brand: str | None = N
     preview = Preview(root, today, config_path, f"http://{host}:{port}/")
     server = _Server(builder=preview.update, host=host, port=port, root=str(preview.site_dir))
     server.preview = preview
+    # The kernel's notices (inotify, FSEvents, …) instead of MkDocs' polling, which walks every
+    # watched file twice a second in a Python thread: at 5,000 courses that thread competes
+    # with every build for the interpreter (and the first build runs before it starts).
+    server.observer = Observer()
     server.hosts = {f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"}
     server.error_handler = lambda code: _not_found(preview, code)
     try:  # before the first build, which may take minutes
