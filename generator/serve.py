@@ -84,6 +84,7 @@ class Preview:
             try:
                 self._update()
             except Exception as error:  # noqa: BLE001 - a bug; the preview shows it and goes on
+                self.config = None  # the next update builds everything
                 print(f"catalogue: intern fejl ({type(error).__name__}: {error}). Dette er en "
                       f"fejl i programmet, ikke i dine filer; meld den gerne.", file=sys.stderr,
                       flush=True)
@@ -150,6 +151,7 @@ class Preview:
         except (Abort, ConfigurationError, PluginError) as error:
             print(f"catalogue: byggeriet stoppede: {error}", file=sys.stderr, flush=True)
             self.error_page = self._page([], "", str(error))
+            self.config = None  # half a build: the next one starts from nothing
             return False
         finally:
             plugin.preload(None)
