@@ -163,7 +163,7 @@ class Preview:
         from .render.opendata import PackageInvalid
 
         with self.lock:
-            if not self.pending_later or self.error_page is not None:
+            if not self.pending_later or self.error_page is not None or self.config is None:
                 return
             self.pending_later = False
             began = time.perf_counter()
