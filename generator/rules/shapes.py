@@ -62,10 +62,8 @@ def other_forms_say_why(catalogue: Catalogue, context):
         if course.led_by != "co-taught" and not course.led_by_reason.strip():
             yield problem("C404", course.at("led_by"), form=course.led_by)
         for offering in course.offerings:
-            # `wrote` parses the file again (positions are not kept): ask it last.
-            if offering.led_by != "co-taught" \
-                    and not catalogue.led_by_reason(course, offering).strip() \
-                    and offering.wrote("led_by"):
+            if offering.wrote("led_by") and offering.led_by != "co-taught" \
+                    and not catalogue.led_by_reason(course, offering).strip():
                 yield problem("C404", offering.at("led_by"), form=offering.led_by)
 
 
@@ -74,12 +72,11 @@ def form_is_allowed_by_school(catalogue: Catalogue, context):
         school = catalogue.schools.get(course.school_id)
         if school is None or not school.co_production_required:
             continue  # unknown school: R302; a school-wide external provider: as before
-        # A position parses the file again (positions are not kept): only for a problem.
-        places = [course] + list(course.offerings)
+        # Positions are looked up only for what is reported: each lookup reads the file again.
+        places = [course] + [o for o in course.offerings if o.wrote("led_by")]
         for place in places:
             form = place.led_by
-            if form != "co-taught" and form not in school.led_by_allowed \
-                    and (place is course or place.wrote("led_by")):
+            if form != "co-taught" and form not in school.led_by_allowed:
                 allowed = ", ".join(school.led_by_allowed) or "ingen"
                 yield problem("C405", place.at("led_by"), form=form, school=school.id,
                               allowed=allowed)
