@@ -246,7 +246,7 @@ def edit_loop(root: Path, runs: int = 3) -> dict:
                     break
     finally:
         process.terminate()
-        process.wait(60)
+        process.wait(900)  # it removes its site folder first: minutes on a busy machine
         edited.write_text(original, encoding="utf-8")
     figures["edit"] = statistics.median(figures["edits"])
     return figures
