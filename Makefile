@@ -21,7 +21,7 @@ check: $(STAMP)
 	$(BIN)/catalogue check
 
 test: $(STAMP) $(NODE) chromium
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadscope
 
 # The browser editor on one's own machine: Decap CMS at http://127.0.0.1:8080/, its local back
 # end (decap-server, which writes straight into this folder) on 127.0.0.1:8081, and the site at

@@ -409,7 +409,7 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
                 places_left=o.get("places_left"), places_updated=o.get("places_updated"),
                 waitlist=_waitlist(o.get("waitlist")),
                 quotas=tuple(Quota(q["group"], q["places"]) for q in o.get("quotas") or ()),
-                source=at))
+                source=at, written=frozenset(o)))
         courses[course_id] = Course(
             course_id, r["title"], r["summary"], r["description"], _tuple(r["themes"]),
             _tuple(r["audience"]), r["school"], tuple(offerings),
@@ -419,7 +419,7 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
             led_by_reason=r.get("led_by_reason", ""), eligibility=_eligibility(r.get("eligibility")),
             language=(r.get("language") or "da").lower(),
             cost=Cost(r["cost"]["price"], r["cost"]["covers"]) if r.get("cost") else None,
-            source=here)
+            source=here, written=frozenset(r))
 
     guides = {}
     for guide_id, (path, r) in records["guides"].items():

@@ -1,4 +1,4 @@
-"""The `catalogue` command: check, build, serve, new, schema, editor.
+"""The `catalogue` command: check, build, serve, new, schema, editor, diff.
 
 Exit codes: 0 fine, 1 problems in the sources, 2 wrong usage, 3 the program itself failed.
 """
@@ -133,6 +133,18 @@ def make_parser() -> argparse.ArgumentParser:
                         help="decap-server på egen maskine (standard: %(default)s)")
     editor.add_argument("--no-local", action="store_true",
                         help="ingen lokal backend (til en editor, der lægges på nettet)")
+
+    diff = commands.add_parser("diff", help="vis, hvad der ændrer sig for borgerne mellem to "
+                                            "versioner af kataloget")
+    diff.add_argument("before", metavar="FØR",
+                      help="en git-revision (fx main eller HEAD~1) eller en mappe med et katalog")
+    diff.add_argument("after", nargs="?", metavar="EFTER",
+                      help="en git-revision eller en mappe (standard: filerne, som de er nu)")
+    diff.add_argument("--format", choices=["markdown", "text"], default="text",
+                      help="text (standard) til at læse, markdown til en kommentar på en "
+                           "pull request")
+    diff.add_argument("--site", metavar="NAVN", help="kun ét brands skoler")
+    _today_arg(diff)
 
     schema = commands.add_parser("schema", help="skriv JSON Schema-filer til editorer")
     schema.add_argument("--out", type=Path, default=Path("schemas"), metavar="MAPPE",
@@ -289,8 +301,26 @@ def cmd_import(args) -> int:
                             args.dry_run)
 
 
+def cmd_diff(args) -> int:
+    from .diff import VersionError, diff_versions, render
+
+    root = find_root(Path.cwd())
+    if args.site and not (root / "sites" / args.site / "brand.yaml").is_file():
+        print(f"catalogue: brandet '{args.site}' findes ikke i sites/.", file=sys.stderr)
+        return 2
+    try:
+        report = diff_versions(root, args.before, args.after, _today(args), args.site)
+    except VersionError as error:
+        print(f"catalogue: '{error}' er hverken en mappe eller en git-revision i {root}.",
+              file=sys.stderr)
+        return 2
+    print(render(report, args.format), end="")
+    return 1 if report.problems else 0
+
+
 COMMANDS = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve, "new": cmd_new,
-            "export": cmd_export, "import": cmd_import, "schema": cmd_schema, "editor": cmd_editor}
+            "export": cmd_export, "import": cmd_import, "schema": cmd_schema, "editor": cmd_editor,
+            "diff": cmd_diff}
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

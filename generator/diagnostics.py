@@ -346,7 +346,11 @@ class Diagnostic:
         return (self.pos.file, self.pos.line, self.pos.column, self.code, self.message)
 
 
-def problem(code: str, pos: Pos, **values) -> Diagnostic:
+def problem(code: str, pos, **values) -> Diagnostic:
+    """A diagnostic. `pos` may be a function giving the position (Located.place): finding a
+    position reads its file again, so a rule that may report defers it until it does."""
+    if callable(pos):
+        pos = pos()
     rule = CODES[code]
     values.setdefault("hint", "")
     values.setdefault("where", "")

@@ -41,6 +41,10 @@ class Located:
     """Where an object was written, so rules can point at it. Not part of equality."""
 
     source: Where | None = field(default=None, compare=False, repr=False, kw_only=True)
+    # The fields the source spells out, known from the parsed record, so that "was this
+    # written here or inherited?" never re-reads the file. None: not recorded.
+    written: frozenset[str] | None = field(default=None, compare=False, repr=False,
+                                           kw_only=True)
 
     @property
     def pos(self) -> Pos:
@@ -50,8 +54,14 @@ class Located:
         """Position of a field (or list item) as written, else of the object itself."""
         return self.source.pos(*path) if self.source else Pos("", 1, 1)
 
+    def place(self, *path):
+        """`at`, deferred: for a rule that passes a position on before it knows it reports."""
+        return lambda: self.at(*path)
+
     def wrote(self, *path) -> bool:
         """Whether the source spells out this field (rather than inheriting it)."""
+        if self.written is not None and (len(path) == 1 or path[0] not in self.written):
+            return path[0] in self.written
         return self.source is not None and self.source.find(*path) is not None
 
 

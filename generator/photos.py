@@ -14,7 +14,7 @@ import warnings
 
 from PIL import Image, ImageCms, ImageOps
 
-from .diagnostics import Diagnostic, Pos, problem
+from .diagnostics import Diagnostic, problem
 from .load import Unreadable, read_regular
 
 MAX_BYTES = 15_000_000  # a 48-megapixel phone photo is about 10 MB
@@ -27,7 +27,7 @@ _NAMES = {"JPEG": "JPG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF", "BMP": "BMP
           "TIFF": "TIFF", "HEIF": "HEIC"}
 
 
-def check_photo(path: str, written: str, pos: Pos) -> Diagnostic | None:
+def check_photo(path: str, written: str, pos) -> Diagnostic | None:
     """Why the photo at `path` (named `written` in the source, at `pos`) cannot be published."""
     try:
         size = os.stat(path).st_size

@@ -72,12 +72,34 @@ def run(args: list[str], cwd: Path, env: dict | None = None) -> subprocess.Compl
                           env={**os.environ, **(env or {})}, timeout=300)
 
 
+@contextlib.contextmanager
+def shared_folder(tmp_path_factory, name: str):
+    """A folder that every pytest-xdist worker of this run shares, held under a lock: the
+    first worker to get here fills it (the body sees it empty), the others find it filled.
+    Without xdist it is simply a fresh folder."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    folder = base / f"shared-{name}"
+    with open(base / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield folder
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """The demo site, built once for every test that only reads it."""
-    root = copy_catalogue(REPO, tmp_path_factory.mktemp("built") / "demo")
-    done = run(["build", "--today", TODAY_DEMO.isoformat()], root)
-    assert done.returncode == 0, done.stderr
+    """The demo site, built once for every test that only reads it (and shared by workers)."""
+    with shared_folder(tmp_path_factory, "built") as folder:
+        root = folder / "demo"
+        if not (root / "site").is_dir():
+            copy_catalogue(REPO, root)
+            done = run(["build", "--today", TODAY_DEMO.isoformat()], root)
+            assert done.returncode == 0, done.stderr
     return root / "site"
 
 
@@ -87,11 +109,15 @@ BRANDS = sorted(p.parent.name for p in (REPO / "sites").glob("*/brand.yaml"))
 @pytest.fixture(scope="session")
 def all_sites_build(tmp_path_factory):
     """Every brand, built once by `catalogue build --all-sites` (its output, and the folder)."""
-    root = copy_catalogue(REPO, tmp_path_factory.mktemp("brands") / "demo")
-    done = run(["build", "--all-sites", "--out", str(root / "out"), "--today",
-                TODAY_DEMO.isoformat()], root)
-    assert done.returncode == 0, done.stderr
-    return done.stdout, root / "out"
+    with shared_folder(tmp_path_factory, "brands") as folder:
+        root, said = folder / "demo", folder / "stdout.txt"
+        if not said.is_file():
+            copy_catalogue(REPO, root)
+            done = run(["build", "--all-sites", "--out", str(root / "out"), "--today",
+                        TODAY_DEMO.isoformat()], root)
+            assert done.returncode == 0, done.stderr
+            said.write_text(done.stdout, encoding="utf-8")
+    return said.read_text(encoding="utf-8"), root / "out"
 
 
 @pytest.fixture(scope="session")

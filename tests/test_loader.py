@@ -140,3 +140,25 @@ def test_a_link_out_of_the_catalogue_is_refused_and_one_inside_is_read(tmp_path)
     assert inside == b"title: x\n"
     data, problems = read_bytes(str(root / "courses" / "b.yaml"), "courses/b.yaml", str(root))
     assert data is None and "uden for kataloget" in problems[0].message
+
+
+def test_a_clean_catalogue_is_checked_without_reading_any_file_twice(monkeypatch):
+    """Positions are looked up only for problems that are reported: each lookup parses the
+    file again in Python, which once made a check after one edit five times slower."""
+    import datetime as dt
+
+    from conftest import REPO
+    from generator import catalogue, model
+
+    reads = []
+    real = loader.tree_at
+
+    def counted(path, name):
+        reads.append(name)
+        return real(path, name)
+
+    counted.cache_clear = real.cache_clear
+    monkeypatch.setattr(model, "tree_at", counted)
+    result = catalogue.read_catalogue(REPO, dt.date(2026, 11, 22), use_cache=False)
+    reported = {d.pos.file for d in result.diagnostics}
+    assert set(reads) <= reported, sorted(set(reads) - reported)

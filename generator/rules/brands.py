@@ -88,9 +88,9 @@ def brand_files_exist(catalogue: Catalogue, context):
         for field, path in (("logo", brand.logo), ("favicon", brand.favicon)):
             if path:
                 found = list(_check_path(context.root, folder, path.removeprefix(folder + "/"),
-                                         brand.at(field), LOGO_TYPES))
+                                         brand.place(field), LOGO_TYPES))
                 yield from found
                 if not found:
-                    yield from _logo_is_safe(context.root / path, path, brand.at(field))
+                    yield from _logo_is_safe(context.root / path, path, brand.place(field))
         if not (context.root / folder / "mkdocs.yml").is_file():
             yield problem("M005", brand.pos, folder=folder + "/")

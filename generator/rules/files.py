@@ -56,11 +56,11 @@ def photo_is_inside_catalogue(catalogue: Catalogue, context):
     for teacher in catalogue.teachers.values():
         if teacher.photo:
             written = teacher.photo.removeprefix("teachers/")
-            found = list(_check_path(context.root, "teachers", written, teacher.at("photo"),
+            found = list(_check_path(context.root, "teachers", written, teacher.place("photo"),
                                      PHOTO_TYPES))
             if not found:
                 photo = check_photo(str(context.root / teacher.photo), written,
-                                    teacher.at("photo"))
+                                    teacher.place("photo"))
                 found = [photo] if photo else []
             yield from found
 

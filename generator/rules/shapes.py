@@ -72,12 +72,14 @@ def form_is_allowed_by_school(catalogue: Catalogue, context):
         school = catalogue.schools.get(course.school_id)
         if school is None or not school.co_production_required:
             continue  # unknown school: R302; a school-wide external provider: as before
-        places = [(course.led_by, course.at("led_by"))] + [
-            (o.led_by, o.at("led_by")) for o in course.offerings if o.wrote("led_by")]
-        for form, pos in places:
+        # Positions are looked up only for what is reported: each lookup reads the file again.
+        places = [course] + [o for o in course.offerings if o.wrote("led_by")]
+        for place in places:
+            form = place.led_by
             if form != "co-taught" and form not in school.led_by_allowed:
                 allowed = ", ".join(school.led_by_allowed) or "ingen"
-                yield problem("C405", pos, form=form, school=school.id, allowed=allowed)
+                yield problem("C405", place.at("led_by"), form=form, school=school.id,
+                              allowed=allowed)
 
 
 def lead_form_matches_team(catalogue: Catalogue, context):
