@@ -97,8 +97,10 @@ def local_times_exist(catalogue: Catalogue, context):
                 for field, day, time in (("start", session.date, session.start),
                                          ("end", session.last_day, session.end)):
                     kind = _kind_of(day, time, zone)
-                    pos = session.at(field)
-                    if kind is None or (pos, kind) in said:
+                    if kind is None:
+                        continue
+                    pos = session.at(field)  # looked up only for a time that is reported
+                    if (pos, kind) in said:
                         continue
                     said.add((pos, kind))
                     yield problem("T215" if kind == "missing" else "T216", pos,
