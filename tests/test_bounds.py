@@ -199,6 +199,9 @@ def _offering_ics(root: Path, course_id: str = "kursus-a"):
     {"from": "2027-01-04", "until": "2027-01-18", "extra": ["2027-02-03", "2027-02-10"]},
     # A far 'until' stops where the site's dates stop.
     {"from": "2027-01-04", "until": "2099-12-31"},
+    # A date both excepted and extra is held (EXDATE would win over RDATE).
+    {"from": "2027-01-04", "until": "2027-02-01", "except": ["2027-01-11"],
+     "extra": ["2027-01-11"]},
     # An ongoing monthly group with an exception.
     {"frequency": "monthly", "position": "første", "weekday": "torsdag", "from": "2027-01-01",
      "except": ["2027-02-04"]},

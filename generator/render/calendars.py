@@ -96,7 +96,10 @@ def _event(selection, course, offering, index, session, site) -> icalendar.Event
         event.add("dtend", dt.datetime.combine(first, rule.end, COPENHAGEN))
         event.add("rrule", rrule_of(rule, pattern[-1]))
         last = None if rule.ongoing else pattern[-1]
-        skipped = [d for d in rule.exceptions if d > first and (last is None or d <= last)]
+        # An exception also written as an extra is held: EXDATE would win over its RDATE.
+        held = {s.date for s in offering.sessions}
+        skipped = [d for d in rule.exceptions
+                   if d > first and (last is None or d <= last) and d not in held]
         if skipped:
             event.add("exdate", [dt.datetime.combine(d, rule.start, COPENHAGEN)
                                  for d in sorted(skipped)])
@@ -226,7 +229,7 @@ class Calendars:
         pattern, extras = series_parts(offering, self.selection.today)
         start = pattern[0] if pattern else None
         events = []
-        for number, session in enumerate(offering.sessions):
+        for session in offering.sessions:
             if session.date in extras and (start is None or session.date < start):
                 events.append(_event(self.selection, course, offering,
                                      f"x{session.date.isoformat()}", session, self.site))
