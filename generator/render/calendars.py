@@ -111,9 +111,12 @@ def _event(selection, course, offering, index, session, site,
         event.add("dtend", dt.datetime.combine(first, rule.end, tz))
         event.add("rrule", rrule_of(rule, pattern[-1], tz))
         last = None if rule.ongoing else pattern[-1]
-        # Written exceptions, then cancelled, break and holiday dates (issue 23).
+        # Written exceptions, then cancelled, break and holiday dates (issue 23). An exception
+        # also written as an extra is held: EXDATE would win over its RDATE.
+        held = {s.date for s in offering.sessions}
         left_out = set(rule.exceptions) | set(rule.cancelled) | set(rule.skipped(selection.today))
-        skipped = [d for d in left_out if d > first and (last is None or d <= last)]
+        skipped = [d for d in left_out
+                   if d > first and (last is None or d <= last) and d not in held]
         if skipped:
             event.add("exdate", [dt.datetime.combine(d, rule.start, tz)
                                  for d in sorted(skipped)])
