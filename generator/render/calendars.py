@@ -108,7 +108,8 @@ def _event(selection, course, offering, index, session, site,
     if offering.note:
         description.append(offering.note)
     description += _who(selection, course)
-    description.append(_sign_up(offering, state, words))
+    if offering.takes_place:  # no way to sign up for what is called off
+        description.append(_sign_up(offering, state, words))
     # Roles only: a calendar file is copied and forwarded, so it never carries a name.
     roles = [t["roles"][r] for r in ("peer", "relative", "professional")
              if any(teacher.main_role == r for teacher in selection.team(course, offering))]
