@@ -150,7 +150,8 @@ def _event(selection, course, offering, index, session, site,
     if offering.note:
         description.append(offering.note)
     description += _who(selection, course)
-    description.append(_sign_up(offering, state, words))
+    if offering.takes_place:  # no way to sign up for what is called off
+        description.append(_sign_up(offering, state, words))
     # issue 23 (fields-b): prerequisites and a partner (who may come is in _who above).
     required = [selection.catalogue.courses[c].title for c in course.requires
                 if c in selection.catalogue.courses]
