@@ -79,7 +79,8 @@ class Recurrence:
         if self.until is None:
             return None
         days = [d.date() for d in self._rule(self.until)]
-        found = (set(days) - set(self.exceptions)) | set(self.extras)
+        left_out = set(self.exceptions) | set(self.cancelled) | set(self.skipped(self.first))
+        found = (set(days) - left_out) | set(self.extras)
         return max(found) if found else None
 
     def on_pattern(self, day: dt.date) -> bool:

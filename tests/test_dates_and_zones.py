@@ -272,8 +272,10 @@ def test_a_changed_date_is_one_override_and_a_cancelled_date_is_left_out(built):
     events = {e["DTSTART"].dt.date(): e
               for e in _between(calendar, dt.date(2026, 11, 23), dt.date(2027, 6, 1))}
     assert "Gæst fra SIND" in str(events[dt.date(2026, 12, 7)]["SUMMARY"])
-    assert "Lokale 2" in str(events[dt.date(2027, 2, 1)]["LOCATION"])
-    assert "Mødelokale 3" in str(events[dt.date(2027, 1, 25)]["LOCATION"])
+    assert events[dt.date(2027, 2, 1)]["DTSTART"].dt.hour == 14
+    assert events[dt.date(2027, 2, 1)]["DTEND"].dt.hour == 16
+    assert "Vi mødes en time senere" in str(events[dt.date(2027, 2, 1)]["DESCRIPTION"])
+    assert events[dt.date(2027, 1, 25)]["DTSTART"].dt.hour == 13
     assert dt.date(2027, 1, 11) not in events  # cancelled
     london = {e["DTSTART"].dt.date(): e
               for e in _between(_ics(built / LONDON_ICS), dt.date(2027, 3, 1), dt.date(2027, 5, 1))}
@@ -287,7 +289,7 @@ def test_the_page_lists_the_changes_ahead(built):
     assert lines == [
         "mandag 7. december : Gæst fra SIND Pårørenderådgivning",
         "mandag 11. januar 2027 : Aflyst: Underviserne er på kursus",
-        "mandag 1. februar 2027 : Lokale 2 · Mødelokale 3 bliver malet"]
+        "mandag 1. februar 2027 : kl. 14.00–16.00 · Vi mødes en time senere"]
 
 
 def _changes(tmp_path: Path, changes: str, extra: str = "") -> list:
