@@ -309,7 +309,7 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
                 venue_id, school_id, v["name"], v["address"], v["postal_code"], v["city"],
                 v["accessibility"], v.get("directions", ""), _tuple(v.get("rooms")),
                 country=(v.get("country") or "DK").upper(),
-                timezone=_venue_zone(v), source=here + ("venues", venue_id))
+                timezone=_venue_zone(v), source=here + ("venues", venue_id), written=frozenset(v))
         school_themes = []
         for theme_id, t in r.get("themes", {}).items():
             if theme_id in themes:
