@@ -330,7 +330,8 @@ class Calendars:
         so a phone is not filled with the weeks that have passed. The series stays one event
         with its RRULE. None: the pattern's own start (not begun yet, or not recurring)."""
         rule = offering.recurrence
-        if rule is None or rule.pattern_start() >= self.selection.today:
+        begins = rule.pattern_start() if rule is not None else None
+        if begins is None or begins >= self.selection.today:
             return None
         return rule.next_on_pattern(self.selection.today)
 
