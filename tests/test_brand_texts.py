@@ -84,10 +84,10 @@ def test_each_brand_shows_its_own_words_and_no_other_brands(own_words: Path):
         assert [m for m in other if m in everything] == [], f"{brand} shows another's words"
     testby = own_words / "testby"
     home = _html_text(testby)["index.html"]
-    assert "Testby-caféen" in home and "Undervist af to" not in home, "the default is replaced"
+    assert "Testby-caféen" in home and "En skole, ikke behandling" not in home, "the default is replaced"
     assert "springvandet" in _pdf_text(testby / "kursuskatalog.pdf")
     ekstern = _html_text(own_words / "ekstern")
-    assert "Undervist af to" in ekstern["index.html"], "without sadan-er-det.md, the default"
+    assert "En skole, ikke behandling" in ekstern["index.html"], "without sadan-er-det.md, the default"
     assert "Om recoveryskolerne" in ekstern["om/index.html"], "without om.md, the default"
 
 
