@@ -27,7 +27,6 @@ No timing here is asserted anywhere: the machine is shared, and the figures are 
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
 import os
 import re
@@ -37,7 +36,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from html.parser import HTMLParser
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -47,6 +45,7 @@ sys.path.insert(0, str(REPO))
 from build import median_article_bytes, plain_build  # noqa: E402
 from generate import SCHOOLS, generate  # noqa: E402
 from run import best_of  # noqa: E402
+from weight import gz, page_weight  # noqa: E402
 
 BIN = Path(sys.executable).parent
 TODAY = "2026-12-01"
@@ -106,37 +105,6 @@ def add_brands(root: Path, count: int) -> None:
             .replace("custom_dir: ../../site_templates/overrides",
                      f"custom_dir: {REPO / 'site_templates' / 'overrides'}")
             .split("\nwatch:")[0] + "\n", encoding="utf-8")
-
-
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.files: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "link" and attrs.get("rel") == "stylesheet" and attrs.get("href"):
-            self.files.append(attrs["href"])
-        elif tag == "script" and attrs.get("src"):
-            self.files.append(attrs["src"])
-
-
-def gz(data: bytes) -> int:
-    return len(gzip.compress(data, compresslevel=6, mtime=0))
-
-
-def page_weight(site: Path) -> tuple[int, str]:
-    """Gzipped bytes of a course page and what it links (stylesheets, scripts)."""
-    page = sorted((site / "kurser").glob("*/index.html"))[0]
-    html = page.read_bytes()
-    links = _Links()
-    links.feed(html.decode("utf-8"))
-    total = gz(html)
-    for href in dict.fromkeys(links.files):
-        if "://" in href:
-            continue
-        total += gz((page.parent / href.split("?")[0]).resolve().read_bytes())
-    return total, page.relative_to(site).as_posix()
 
 
 def first_search(site: Path) -> int:
@@ -249,6 +217,46 @@ def edit_loop(root: Path, runs: int = 3) -> dict:
     return figures
 
 
+YAML_FLOOR = """
+import sys, yaml
+from pathlib import Path
+for path in sorted(Path.cwd().glob("*/*.yaml")):
+    yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+"""
+
+
+def check_figures(root: Path, runs: int) -> dict:
+    """Issue 25's check figures: the floor a check cannot beat (a fresh Python parsing the same
+    files with libyaml, yaml.CSafeLoader, nothing else), so that `check cold / floor` is a ratio
+    that shows a regression whatever the machine's load; and `check FILE` after one edit."""
+    edited = root / "courses" / "kursus-0.yaml"
+
+    def edit():
+        edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+    return {
+        "yaml floor": best_of(runs, [sys.executable, "-c", YAML_FLOOR], root, before=lambda: None),
+        "check file": best_of(runs, [str(BIN / "catalogue"), "check", "--today", TODAY,
+                                     str(edited.relative_to(root))], root, before=edit),
+    }
+
+
+def warm_build(root: Path) -> tuple[float, float]:
+    """A real `catalogue build` (no stubs) with every PDF in the cache: a stubbed build first
+    writes a one-page PDF under each PDF's real key (BENCH_STUB_CACHE). The term catalogue's
+    parts are then joined for real, but from one-page parts, so the join is cheaper than with
+    real parts. Seconds and peak RSS (MB) of the largest process."""
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    shutil.rmtree(root / "site", ignore_errors=True)
+    seeded = dict(ENV, BENCH_STUB_CACHE="1")
+    done = subprocess.run([sys.executable, str(HERE / "stubbed.py"), "build", "--today", TODAY],
+                          cwd=root, env=seeded, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"seeding the PDF cache failed in {root}:\n{done.stderr[-3000:]}")
+    seconds, rss, _ = measured([str(BIN / "catalogue"), "build", "--today", TODAY], root)
+    return seconds, rss
+
+
 def one_size(n: int, pdf_max: int) -> dict:
     figures: dict = {"courses": n}
     root = catalogue_root(n)
@@ -260,6 +268,7 @@ def one_size(n: int, pdf_max: int) -> dict:
     edited = root / "courses" / "kursus-0.yaml"
     figures["check warm"] = best_of(runs, command, root, before=lambda: edited.write_text(
         edited.read_text(encoding="utf-8") + "\n", encoding="utf-8"))
+    figures.update(check_figures(root, runs))
 
     shutil.rmtree(cache, ignore_errors=True)
     shutil.rmtree(root / "site", ignore_errors=True)
@@ -271,6 +280,8 @@ def one_size(n: int, pdf_max: int) -> dict:
     figures["plain"] = plain_build(len(pages), median_article_bytes(pages))
     figures["page weight"], figures["page"] = page_weight(site)
     figures["search"] = first_search(site)
+    if n <= int(os.environ.get("BENCH_WARM_MAX", "1000")):
+        figures["warm"], figures["warm rss"] = warm_build(root)
     if n <= pdf_max:
         figures["pdf"], figures["pdf rss"], figures["pdf bytes"] = term_catalogue(root)
     figures["serve"] = edit_loop(root)
@@ -294,11 +305,21 @@ def table(results: list[dict], brands: dict | None) -> str:
         "|---|---|" + "---|" * len(results),
         row("`catalogue check`, cold", "–", lambda r: f"{r['check cold']:.1f} s"),
         row("`catalogue check`, one file edited", "–", lambda r: f"{r['check warm']:.1f} s"),
+        row("`catalogue check` cold / C-YAML parse of the same files (was 3.20× at 5,000)",
+            "≤ 1.2×", maybe("yaml floor", lambda r: (
+                f"{r['check cold'] / r['yaml floor']:.2f}× ({r['check cold']:.2f} s / "
+                f"{r['yaml floor']:.2f} s)"))),
+        row("`check FILE`, one file edited (was 4.13 s at 5,000)", "≤ 0.5 s",
+            maybe("check file", lambda r: f"{r['check file']:.2f} s")),
         row("cold build, PDFs stubbed", "–",
             lambda r: f"{r['build']:.1f} s, {r['build rss']:.0f} MB"),
         row("plain MkDocs + Material, same pages", "–", lambda r: f"{r['plain']:.1f} s"),
         row("cold build / plain MkDocs", "≤ 1.3× at 5,000",
             lambda r: f"{r['build'] / r['plain']:.2f}×"),
+        row("warm build, every PDF cached (was 2.03× plain, 884 MiB at 1,000)",
+            "≤ 1.1× cold stubbed, ≤ 400 MB", maybe("warm", lambda r: (
+                f"{r['warm']:.1f} s, {r['warm rss']:.0f} MB; "
+                f"{r['warm'] / r['build']:.2f}× cold stubbed"))),
         row("course page, cold phone load (HTML+CSS+JS, gzip)", "≤ 60 KB",
             lambda r: kb(r["page weight"])),
         row(f"first search for \"{WORD}\" (gzip)", "≤ 200 KB at 5,000",

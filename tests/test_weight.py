@@ -1,0 +1,36 @@
+"""Issue 25: the course page, cold on a phone, is 60 KB or less gzipped (the HTML and every
+stylesheet and script it loads), measured as `make bench` measures it. A size, not a timing."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+LIMIT = 60_000
+
+
+def _weight():
+    spec = importlib.util.spec_from_file_location("bench_weight", REPO / "benchmarks" / "weight.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_course_page_cold_load_is_60_kb_or_less(built):
+    weight = _weight()
+    total, page = weight.page_weight(built)
+    parts = weight.weights(built / page)
+    assert len(parts) >= 4, parts  # the page, Material's and our stylesheet, our scripts
+    assert total <= LIMIT, f"{page}: {total} bytes gzipped > {LIMIT}: {parts}"
+
+
+def test_course_page_loads_no_material_bundle_but_its_own_scripts(built):
+    weight = _weight()
+    page = sorted((built / "kurser").glob("*/index.html"))[0]
+    scripts = [href for href in weight.linked(page) if href.endswith(".js")]
+    assert not [s for s in scripts if "javascripts/bundle." in s], scripts
+    for name in ("search.", "menu.", "filter."):
+        assert any(f"/{name}" in s or s.startswith(name) for s in scripts), (name, scripts)
+    for href in weight.linked(page):  # everything it links is there to load
+        assert (page.parent / href.split("?")[0]).resolve().is_file(), href
