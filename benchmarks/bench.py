@@ -125,7 +125,9 @@ def first_search(site: Path) -> int:
     for _, digest in meta[3]:  # the UI lists every filter with its counts when it opens
         total += (bundle / "filter" / f"{digest}.pf_filter").stat().st_size
     for low, high, digest in meta[2]:
-        if low <= WORD <= high or low.startswith(WORD):
+        # A chunk's bounds are the shortest prefixes that tell it apart ("on" to "re" holds
+        # "recovery"), so the word is compared with each bound at the bound's length.
+        if low <= WORD[:len(low)] and WORD[:len(high)] <= high:
             total += (bundle / "index" / f"{digest}.pf_index").stat().st_size
     sizes = sorted((f.stat().st_size for f in (bundle / "fragment").glob("*.pf_fragment")),
                    reverse=True)
@@ -320,9 +322,9 @@ def table(results: list[dict], brands: dict | None) -> str:
             "≤ 1.1× cold stubbed, ≤ 400 MB", maybe("warm", lambda r: (
                 f"{r['warm']:.1f} s, {r['warm rss']:.0f} MB; "
                 f"{r['warm'] / r['build']:.2f}× cold stubbed"))),
-        row("course page, cold phone load (HTML+CSS+JS, gzip)", "≤ 60 KB",
+        row("course page, cold phone load (HTML+CSS+JS, gzip; was 69.0 KiB)", "≤ 60 KB",
             lambda r: kb(r["page weight"])),
-        row(f"first search for \"{WORD}\" (gzip)", "≤ 200 KB at 5,000",
+        row(f"first search for \"{WORD}\" (gzip; was 190.8 KiB at 5,000)", "≤ 200 KB at 10,000",
             lambda r: kb(r["search"])),
         row("`serve`: a course's new title saved → in the browser (was 22.2 s / 156.9 s)",
             "≤ 2 s", maybe("serve", lambda r: (

@@ -34,3 +34,19 @@ def test_course_page_loads_no_material_bundle_but_its_own_scripts(built):
         assert any(f"/{name}" in s or s.startswith(name) for s in scripts), (name, scripts)
     for href in weight.linked(page):  # everything it links is there to load
         assert (page.parent / href.split("?")[0]).resolve().is_file(), href
+
+
+def test_search_index_has_no_filters_for_its_ui_to_fetch(built):
+    """Pagefind's UI fetches every filter file when it opens, a cost that grows with every
+    course (81 KB of 264 at 10,000 courses); the course list filters instead (issue 25)."""
+    import json
+
+    from generator.render.search import _read
+
+    bundle = built / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    for about in entry["languages"].values():
+        meta = _read((bundle / f"pagefind.{about['hash']}.pf_meta").read_bytes())
+        assert meta[1], "the index lists its pages"
+        assert meta[3] == [], meta[3]
+    assert not list(bundle.glob("filter/*.pf_filter"))
