@@ -126,8 +126,9 @@ def first_search(site: Path) -> int:
         total += (bundle / "filter" / f"{digest}.pf_filter").stat().st_size
     for low, high, digest in meta[2]:
         # A chunk's bounds are the shortest prefixes that tell it apart ("on" to "re" holds
-        # "recovery"), so the word is compared with each bound at the bound's length.
-        if low <= WORD[:len(low)] and WORD[:len(high)] <= high:
+        # "recovery"), so the word is compared with each bound at the bound's length; chunks
+        # of longer words it begins ("recoveryskol") count too, as a prefix search reads them.
+        if low <= WORD[:len(low)] and WORD[:len(high)] <= high or low.startswith(WORD):
             total += (bundle / "index" / f"{digest}.pf_index").stat().st_size
     sizes = sorted((f.stat().st_size for f in (bundle / "fragment").glob("*.pf_fragment")),
                    reverse=True)
