@@ -1,11 +1,16 @@
 """`make bench`: every figure of the national-scale issue in one table, written to
 benchmarks/results.md with the machine's core count, load and the date.
 
-    make bench                                  1,000 and 5,000 courses, 98 brands
+    make bench                                  1,000 and 5,000 courses, 98 brands, and the
+                                                search index alone at 10,000
     BENCH_SIZES=200,1000 BENCH_BRANDS=10 .venv/bin/python benchmarks/bench.py
 
 Figures, for each size (synthetic catalogues from benchmarks/generate.py):
 - `catalogue check`, cold (no cache) and after editing one file: best of BENCH_RUNS (2);
+  the cold check divided by a fresh Python parsing the same YAML files with libyaml
+  (yaml.CSafeLoader), the floor of any check; `check FILE` after editing that file;
+- the warm build (sizes up to BENCH_WARM_MAX, 1,000): a real `catalogue build` with every PDF
+  in the cache (seeded with one-page PDFs under their real keys), its time and peak RSS;
 - a cold build with every PDF stubbed (benchmarks/stubbed.py), its peak RSS, and plain
   MkDocs + Material (with its own search) on as many pages of the same median size;
 - a course page on a phone's cold load: the HTML and every stylesheet and script it links,
@@ -291,6 +296,22 @@ def one_size(n: int, pdf_max: int) -> dict:
     return figures
 
 
+def search_at(n: int) -> tuple[int, float]:
+    """The first search at a size whose full build would take too long here: the index alone
+    (benchmarks/search_size.py), with the one-minute load average when it was measured."""
+    from search_size import search_site
+
+    return first_search(search_site(n)), os.getloadavg()[0]
+
+
+def search_rows(searches: dict[int, tuple[int, float]]) -> str:
+    """One line per index-only size, under the table (BENCH_SEARCH_SIZES, default 10000)."""
+    return "".join(
+        f"\n\nFirst search for \"{WORD}\" at {n:,} courses (search index only, gzip; target "
+        f"≤ 200 KB; was 257.6 KiB before issue 25): {kb(size)} ({size:,} bytes; load "
+        f"{load:.1f})" for n, (size, load) in sorted(searches.items()))
+
+
 def kb(n: int) -> str:
     return f"{n / 1024:,.0f} KB"
 
@@ -354,11 +375,12 @@ def main() -> None:
     load_before = os.getloadavg()
     began = time.perf_counter()
     results, brands = [], None
+    searches: dict[int, tuple[int, float]] = {}
 
     def write(final: bool) -> str:
         """The table so far: a long run leaves what it has measured if it is stopped."""
         load_after = os.getloadavg()
-        body = table(results, brands)
+        body = table(results, brands) + search_rows(searches)
         note = (f"Measured {dt.date.today().isoformat()} on {os.cpu_count()} cores "
                 f"(load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; the "
                 f"run took {(time.perf_counter() - began) / 60:.0f} min"
@@ -373,6 +395,10 @@ def main() -> None:
     for n in sizes:
         print(f"… {n:,} courses", file=sys.stderr, flush=True)
         results.append(one_size(n, pdf_max))
+        write(final=False)
+    for n in [int(s) for s in os.environ.get("BENCH_SEARCH_SIZES", "10000").split(",") if s]:
+        print(f"… search index of {n:,} courses", file=sys.stderr, flush=True)
+        searches[n] = search_at(n)
         write(final=False)
     if count:
         print(f"… {count} brands over {max(sizes):,} courses", file=sys.stderr, flush=True)
