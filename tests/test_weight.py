@@ -6,6 +6,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 LIMIT = 60_000
 
@@ -50,3 +52,39 @@ def test_search_index_has_no_filters_for_its_ui_to_fetch(built):
         assert meta[1], "the index lists its pages"
         assert meta[3] == [], meta[3]
     assert not list(bundle.glob("filter/*.pf_filter"))
+
+
+def test_the_open_data_is_validated_again_only_when_its_bytes_change(mini_catalogue, tmp_path,
+                                                                   monkeypatch):
+    """Issue 25: frictionless ran on every build; now once per distinct package, and an invalid
+    package is never remembered as valid."""
+    import dataclasses
+
+    from generator.render import Build, Site, opendata
+    from generator.select import Selection
+    from conftest import TODAY
+
+    calls = []
+    real = opendata.validate_files
+    monkeypatch.setattr(opendata, "validate_files", lambda files: (calls.append(1), real(files)))
+    (tmp_path / ".cache").mkdir()
+    site = Site("Test", "https://test.example.org/")
+    build = Build(Selection(mini_catalogue, TODAY), site, tmp_path)
+    opendata.plan(build)
+    opendata.plan(build)
+    assert len(calls) == 1
+    other = Build(build.selection, dataclasses.replace(site, url="https://andet.example.org/"),
+                  tmp_path)
+    opendata.plan(other)  # another homepage: other bytes, validated again
+    assert len(calls) == 2
+
+    def invalid(files):
+        calls.append(1)
+        raise opendata.PackageInvalid("data/courses.csv, række 2: mangler en værdi")
+
+    monkeypatch.setattr(opendata, "validate_files", invalid)
+    (tmp_path / ".cache" / "opendata").rename(tmp_path / ".cache" / "old")
+    for _ in range(2):  # a package found invalid is checked, and refused, every time
+        with pytest.raises(opendata.PackageInvalid):
+            opendata.plan(build)
+    assert len(calls) == 4
