@@ -309,7 +309,7 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
                 venue_id, school_id, v["name"], v["address"], v["postal_code"], v["city"],
                 v["accessibility"], v.get("directions", ""), _tuple(v.get("rooms")),
                 country=(v.get("country") or "DK").upper(),
-                timezone=_venue_zone(v), source=here + ("venues", venue_id))
+                timezone=_venue_zone(v), source=here + ("venues", venue_id), written=frozenset(v))
         school_themes = []
         for theme_id, t in r.get("themes", {}).items():
             if theme_id in themes:
@@ -361,7 +361,7 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
     for course_id, (path, r) in records["courses"].items():
         here = where(path)
         school = schools.get(r["school"])
-        r = _inherit(r, school)
+        own, r = r, _inherit(r, school)  # `own`: what the file itself says
         offerings = []
         used_keys: dict[str, int] = {}
         for index, o in enumerate(r["offerings"]):
@@ -449,7 +449,7 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
             partner=_partner(r.get("partner")), also_school_ids=_tuple(r.get("also_schools")),
             defaults_source=school.source + ("defaults",)
             if school is not None and school.defaults is not None and school.source else None,
-            source=here, written=frozenset(r))
+            source=here, written=frozenset(own))
 
     guides = {}
     for guide_id, (path, r) in records["guides"].items():

@@ -398,8 +398,9 @@ def widget(spec: Field, owner: str, options: dict) -> dict:
             field["max"] = spec.most
     elif kind == "bool":
         field.update(widget="boolean")
-        if (owner, spec.name) == ("course", "enrol_first"):
-            # Decap starts a boolean at false; this one means "the rule applies" when absent.
+        if (owner, spec.name) in (("course", "enrol_first"), ("registration", "required")):
+            # Decap starts a boolean at false; these mean "yes" when absent, and a school's
+            # `defaults` must not make every course drop-in because a group was opened.
             field["default"] = True
     else:
         field["widget"] = "text" if kind == "text" and spec.name in _LONG else "string"

@@ -17,6 +17,7 @@ the renderers'. One MkDocs event per step:
     on_page_context  mark the page's rendered HTML as safe for the autoescaping theme
     on_post_page     mend Material's markup: `autocomplete` on checkboxes (invalid HTML)
     on_post_template the same for 404.html, which is not a page
+    on_post_build    leave the marker that lets the next build replace this site (publish.MARKER)
     on_serve         watch every source folder (courses/ … guides/, sites/), whatever mkdocs.yml says
 
 Every value from the catalogue reaches MkDocs and Material as text: the theme's environment

@@ -58,8 +58,8 @@ class Recurrence:
     def pattern_start(self) -> dt.date | None:
         """The first date of the pattern itself, before exceptions; None if the pattern has
         no date up to 'until'."""
-        days = self._rule(self.until, count=1)
-        return days[0].date() if days else None
+        first = next(iter(self._rule(self.until)), None)  # lazy: one step
+        return first.date() if first is not None else None
 
     def first_date(self) -> dt.date | None:
         """The first day the group really meets: the pattern's first date that is not an
@@ -79,7 +79,8 @@ class Recurrence:
         if self.until is None:
             return None
         days = [d.date() for d in self._rule(self.until)]
-        found = (set(days) - set(self.exceptions)) | set(self.extras)
+        left_out = set(self.exceptions) | set(self.cancelled) | set(self.skipped(self.first))
+        found = (set(days) - left_out) | set(self.extras)
         return max(found) if found else None
 
     def on_pattern(self, day: dt.date) -> bool:

@@ -55,6 +55,7 @@ MAX_PRICE = 100_000  # kroner; a residential stay costs a few thousand
 MAX_SESSIONS = 400  # dated sessions of one offering, or dates one recurrence expands to
 MAX_ITEMS = 100  # any other list or map: offerings, teachers, except, extra, venues ...
 MAX_OUTCOMES = 20  # "Det får du med dig" is a short list a reader takes in at a glance
+MAX_NUMBER = 10_000  # a number field added without a bound of its own
 FIRST_YEAR, LAST_YEAR = 2000, 2099  # every date; RFC 5545 and Python stop at 9999
 # The longest text of each kind: a one-line text has MAX_LINE (below).
 MAX_LENGTH = {"markdown": 20_000, "url": 2_000, "email": 254, "phone": 40, "path": 200}
@@ -78,6 +79,8 @@ class Field:
         """The largest value, or the most items: every number and list has a bound."""
         if self.maximum is not None:
             return self.maximum
+        if self.kind == "int":
+            return MAX_NUMBER
         return MAX_ITEMS if self.kind in ("list", "map") else None
 
     @functools.cached_property

@@ -27,6 +27,7 @@ import traceback
 from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
+from watchdog.observers import Observer
 
 from . import diagnostics as diag
 from . import plugin
@@ -83,6 +84,7 @@ class Preview:
             try:
                 self._update()
             except Exception as error:  # noqa: BLE001 - a bug; the preview shows it and goes on
+                self.config = None  # the next update builds everything
                 print(f"catalogue: intern fejl ({type(error).__name__}: {error}). Dette er en "
                       f"fejl i programmet, ikke i dine filer; meld den gerne.", file=sys.stderr,
                       flush=True)
@@ -149,6 +151,7 @@ class Preview:
         except (Abort, ConfigurationError, PluginError) as error:
             print(f"catalogue: byggeriet stoppede: {error}", file=sys.stderr, flush=True)
             self.error_page = self._page([], "", str(error))
+            self.config = None  # half a build: the next one starts from nothing
             return False
         finally:
             plugin.preload(None)
@@ -160,7 +163,7 @@ class Preview:
         from .render.opendata import PackageInvalid
 
         with self.lock:
-            if not self.pending_later or self.error_page is not None:
+            if not self.pending_later or self.error_page is not None or self.config is None:
                 return
             self.pending_later = False
             began = time.perf_counter()
@@ -238,6 +241,10 @@ def serve_site(start: Path, today: dt.date, dev_addr: str, brand: str | None = N
     preview = Preview(root, today, config_path, f"http://{host}:{port}/")
     server = _Server(builder=preview.update, host=host, port=port, root=str(preview.site_dir))
     server.preview = preview
+    # The kernel's notices (inotify, FSEvents, …) instead of MkDocs' polling, which walks every
+    # watched file twice a second in a Python thread: at 5,000 courses that thread competes
+    # with every build for the interpreter (and the first build runs before it starts).
+    server.observer = Observer()
     server.hosts = {f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"}
     server.error_handler = lambda code: _not_found(preview, code)
     try:  # before the first build, which may take minutes

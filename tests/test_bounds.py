@@ -199,6 +199,9 @@ def _offering_ics(root: Path, course_id: str = "kursus-a"):
     {"from": "2027-01-04", "until": "2027-01-18", "extra": ["2027-02-03", "2027-02-10"]},
     # A far 'until' stops where the site's dates stop.
     {"from": "2027-01-04", "until": "2099-12-31"},
+    # A date both excepted and extra is held (EXDATE would win over RDATE).
+    {"from": "2027-01-04", "until": "2027-02-01", "except": ["2027-01-11"],
+     "extra": ["2027-01-11"]},
     # An ongoing monthly group with an exception.
     {"frequency": "monthly", "position": "første", "weekday": "torsdag", "from": "2027-01-01",
      "except": ["2027-02-04"]},
@@ -281,3 +284,24 @@ def test_a_today_outside_the_years_is_a_usage_error_not_a_crash(mini, today):
     assert done.returncode == 2, done.stdout + done.stderr
     assert "intern fejl" not in done.stderr and "Traceback" not in done.stderr
     assert f"--today skal ligge mellem 2002-01-01 og 2097-12-31, ikke '{today}'" in done.stderr
+
+
+def test_a_required_text_of_only_spaces_is_refused(mini):
+    """It passed the check, then the build crashed showing a teacher's first name."""
+    _edit(mini, "teachers/peer-p.yaml", lambda data: data.update(name="   "))
+    _, found = _found(mini)
+    hits = [f for f in found if f[0] == "S102"]
+    assert hits and hits[0][1] == "teachers/peer-p.yaml", found
+    assert "'name' skal være en tekst, men er tom." in hits[0][3]
+
+
+def test_every_number_in_the_format_has_a_bound():
+    def numbers(spec):
+        for field in spec.fields:
+            if field.kind == "int":
+                yield field
+            for inner in (field, field.item):
+                if inner is not None and inner.kind == "struct":
+                    yield from numbers(inner)
+    found = [f for spec in (*S.KINDS.values(), S.BRAND) for f in numbers(spec)]
+    assert found and all(f.most is not None for f in found)

@@ -210,8 +210,11 @@ def test_an_online_offering_uses_the_schools_zone(tmp_path):
 def test_the_name_is_in_the_heading_key_facts_and_the_ics_summary(built):
     body = _article(built, "kurser/online-samtalegruppe/")
     headings = [h.get_text(strip=True) for h in body.select(".kk-offering h3")]
-    assert headings == ["Aftengruppe: 13. januar 2027", "Samtalegruppe på engelsk: 3. marts 2027"]
-    assert body.select_one(".kk-key .kk-key__name").get_text() == "Aftengruppe"
+    # A group is headed by its name, then its rhythm and next date (issue 20: not its first date).
+    assert [h.split(":")[0] for h in headings] == ["Aftengruppe", "Samtalegruppe på engelsk"]
+    assert "13. januar 2027" in headings[0] and "3. marts 2027" in headings[1]
+    lead = body.select_one(".kk-key .kk-key__name, .kk-key .kk-key__lead")
+    assert lead.get_text(strip=True).startswith("Aftengruppe")
     calendar = _ics(built / LONDON_ICS)
     summaries = {str(e["SUMMARY"]) for e in calendar.walk("VEVENT")}
     assert "Samtalegruppe online – Samtalegruppe på engelsk" in summaries
@@ -230,11 +233,12 @@ def test_on_a_phone_the_named_key_facts_are_on_the_first_screen(built, browser):
     tab = browser.new_page(viewport=phone)
     with serve(built) as origin:
         tab.goto(f"{origin}/kurser/online-samtalegruppe/")
-        for selector in (".kk-key__name", "[data-kk=first-date]", "[data-kk=signup]"):
-            box = tab.locator(selector).bounding_box()
+        named = ".kk-key__name, .kk-key__lead"  # the name alone, or the lead's heading
+        for selector in (named, "[data-kk=first-date]", "[data-kk=signup]"):
+            box = tab.locator(selector).first.bounding_box()
             assert box is not None and 0 <= box["y"] and \
                 box["y"] + box["height"] <= phone["height"], selector
-        assert tab.locator(".kk-key__name").inner_text() == "Aftengruppe"
+        assert tab.locator(named).first.inner_text().startswith("Aftengruppe")
     tab.close()
 
 
@@ -272,8 +276,10 @@ def test_a_changed_date_is_one_override_and_a_cancelled_date_is_left_out(built):
     events = {e["DTSTART"].dt.date(): e
               for e in _between(calendar, dt.date(2026, 11, 23), dt.date(2027, 6, 1))}
     assert "Gæst fra SIND" in str(events[dt.date(2026, 12, 7)]["SUMMARY"])
-    assert "Lokale 2" in str(events[dt.date(2027, 2, 1)]["LOCATION"])
-    assert "Mødelokale 3" in str(events[dt.date(2027, 1, 25)]["LOCATION"])
+    assert events[dt.date(2027, 2, 1)]["DTSTART"].dt.hour == 14
+    assert events[dt.date(2027, 2, 1)]["DTEND"].dt.hour == 16
+    assert "Vi mødes en time senere" in str(events[dt.date(2027, 2, 1)]["DESCRIPTION"])
+    assert events[dt.date(2027, 1, 25)]["DTSTART"].dt.hour == 13
     assert dt.date(2027, 1, 11) not in events  # cancelled
     london = {e["DTSTART"].dt.date(): e
               for e in _between(_ics(built / LONDON_ICS), dt.date(2027, 3, 1), dt.date(2027, 5, 1))}
@@ -287,7 +293,7 @@ def test_the_page_lists_the_changes_ahead(built):
     assert lines == [
         "mandag 7. december : Gæst fra SIND Pårørenderådgivning",
         "mandag 11. januar 2027 : Aflyst: Underviserne er på kursus",
-        "mandag 1. februar 2027 : Lokale 2 · Mødelokale 3 bliver malet"]
+        "mandag 1. februar 2027 : kl. 14.00–16.00 · Vi mødes en time senere"]
 
 
 def _changes(tmp_path: Path, changes: str, extra: str = "") -> list:

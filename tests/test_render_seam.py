@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import posixpath
+import shutil
 from pathlib import Path
 
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import TODAY_DEMO, run
+from conftest import REPO, TODAY_DEMO, copy_catalogue, run
 
 
 def _soup(path: Path) -> BeautifulSoup:
@@ -28,7 +29,10 @@ def _jsonld(soup: BeautifulSoup):
 
 
 def test_the_site_assembled_without_mkdocs_says_what_the_mkdocs_build_says(built, tmp_path):
-    root = built.parent  # the demo the session built with MkDocs (its PDF cache too)
+    # A copy of the demo the session built with MkDocs, with that build's PDFs (the shared
+    # build is only read).
+    root = copy_catalogue(REPO, tmp_path / "demo")
+    shutil.copytree(built.parent / ".cache" / "pdf", root / ".cache" / "pdf")
     folder, plain = tmp_path / "rendered", tmp_path / "plain"
     done = run(["render", "--out", str(folder), "--today", TODAY_DEMO.isoformat()], root)
     assert done.returncode == 0, done.stderr

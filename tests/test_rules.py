@@ -335,6 +335,7 @@ def test_every_code_has_a_case():
     tested |= {"S120", "S121", "T230", "T231", "T232", "T233", "T234", "T235", "T236", "R310",
                "R311", "O610"}
     tested |= {"M010", "M011"}  # a brand's own texts: tests/test_brand_texts.py
+    tested |= {"I006", "I007"}  # the sheet itself (type, size): tests/test_importer.py
     assert set(CODES) == tested
 
 

@@ -111,9 +111,12 @@ def _event(selection, course, offering, index, session, site,
         event.add("dtend", dt.datetime.combine(first, rule.end, tz))
         event.add("rrule", rrule_of(rule, pattern[-1], tz))
         last = None if rule.ongoing else pattern[-1]
-        # Written exceptions, then cancelled, break and holiday dates (issue 23).
+        # Written exceptions, then cancelled, break and holiday dates (issue 23). An exception
+        # also written as an extra is held: EXDATE would win over its RDATE.
+        held = {s.date for s in offering.sessions}
         left_out = set(rule.exceptions) | set(rule.cancelled) | set(rule.skipped(selection.today))
-        skipped = [d for d in left_out if d > first and (last is None or d <= last)]
+        skipped = [d for d in left_out
+                   if d > first and (last is None or d <= last) and d not in held]
         if skipped:
             event.add("exdate", [dt.datetime.combine(d, rule.start, tz)
                                  for d in sorted(skipped)])
@@ -147,7 +150,8 @@ def _event(selection, course, offering, index, session, site,
     if offering.note:
         description.append(offering.note)
     description += _who(selection, course)
-    description.append(_sign_up(offering, state, words))
+    if offering.takes_place:  # no way to sign up for what is called off
+        description.append(_sign_up(offering, state, words))
     # issue 23 (fields-b): prerequisites and a partner (who may come is in _who above).
     required = [selection.catalogue.courses[c].title for c in course.requires
                 if c in selection.catalogue.courses]
@@ -326,7 +330,8 @@ class Calendars:
         so a phone is not filled with the weeks that have passed. The series stays one event
         with its RRULE. None: the pattern's own start (not begun yet, or not recurring)."""
         rule = offering.recurrence
-        if rule is None or rule.pattern_start() >= self.selection.today:
+        begins = rule.pattern_start() if rule is not None else None
+        if begins is None or begins >= self.selection.today:
             return None
         return rule.next_on_pattern(self.selection.today)
 

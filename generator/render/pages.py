@@ -215,7 +215,12 @@ def brand_asset(name: str, path) -> str:
     return BRAND_ASSETS + hashed_name(name, path)
 
 
-@functools.cache
 def own_asset(name: str) -> str:
-    """Where catalogue.css, filter.js or search.js is published (the templates ask)."""
+    """Where catalogue.css, filter.js or search.js is published (the templates ask, on every
+    page: remembered until the file changes, as it may under `serve`)."""
+    return _own_asset(name, (OWN_ASSETS / name).stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _own_asset(name: str, modified: int) -> str:
     return "assets/" + hashed_name(Path(name).stem, OWN_ASSETS / name)

@@ -65,7 +65,13 @@ def offering_language_is_known(catalogue: Catalogue, context):
                               hint=hint)
 
 
-_CHANGED_FIELDS = ("topic", "teachers", "venue", "room", "start", "end", "note")
+
+
+def _changed_values(change):
+    """(field as written, value or None when not written) for each field a change may set."""
+    return (("topic", change.topic or None), ("teachers", change.teacher_ids),
+            ("venue", change.venue_id), ("room", change.room), ("start", change.start),
+            ("end", change.end), ("note", change.note or None))
 
 
 def changes_fit_the_pattern(catalogue: Catalogue, context):
@@ -103,7 +109,8 @@ def changes_fit_the_pattern(catalogue: Catalogue, context):
                     yield problem("T232", offering.at(*at, "date"), value=day, why=why,
                                   hint="Holdet holder fri den dag. Skriv datoen under 'extra', "
                                        "hvis holdet alligevel mødes, eller slet ændringen.")
-                written = [f for f in _CHANGED_FIELDS if offering.wrote(*at, f)]
+                # From the parsed change, not its file: a position costs a parse of the file.
+                written = [f for f, value in _changed_values(change) if value is not None]
                 if change.cancelled and written:
                     yield problem("T233", offering.at(*at, "cancelled"), value=day,
                                   fields=", ".join(f"'{f}'" for f in written))

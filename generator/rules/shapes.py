@@ -62,10 +62,8 @@ def other_forms_say_why(catalogue: Catalogue, context):
         if course.led_by != "co-taught" and not course.led_by_reason.strip():
             yield problem("C404", course.at("led_by"), form=course.led_by)
         for offering in course.offerings:
-            # `wrote` parses the file again (positions are not kept): ask it last.
-            if offering.led_by != "co-taught" \
-                    and not catalogue.led_by_reason(course, offering).strip() \
-                    and offering.wrote("led_by"):
+            if offering.wrote("led_by") and offering.led_by != "co-taught" \
+                    and not catalogue.led_by_reason(course, offering).strip():
                 yield problem("C404", offering.at("led_by"), form=offering.led_by)
 
 

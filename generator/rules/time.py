@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..dates import COPENHAGEN, clock, clock_span
@@ -76,9 +77,19 @@ def _zone(catalogue: Catalogue, offering):
     return COPENHAGEN
 
 
+@functools.lru_cache(maxsize=4096)
+def _clocks_change(day: dt.date, zone) -> bool:
+    """Whether the offset differs between the start of the day and the next: only then can a
+    time be missing or doubled (two days a year), so other days cost one lookup."""
+    start = dt.datetime.combine(day, dt.time(), zone)
+    return start.utcoffset() != (start + dt.timedelta(days=1)).utcoffset()
+
+
 def _kind_of(day: dt.date, time: dt.time, zone) -> str | None:
     """'missing' for a wall-clock time the clocks skip (spring forward), 'doubled' for one
     they pass twice (fall back), None for an ordinary time."""
+    if not _clocks_change(day, zone):
+        return None
     local = dt.datetime.combine(day, time)
     first = local.replace(tzinfo=zone, fold=0)
     if first.astimezone(dt.timezone.utc).astimezone(zone).replace(tzinfo=None) != local:
@@ -100,8 +111,10 @@ def local_times_exist(catalogue: Catalogue, context):
                 for field, day, time in (("start", session.date, session.start),
                                          ("end", session.last_day, session.end)):
                     kind = _kind_of(day, time, zone)
-                    pos = session.at(field)
-                    if kind is None or (pos, kind) in said:
+                    if kind is None:
+                        continue
+                    pos = session.at(field)  # looked up only for a time that is reported
+                    if (pos, kind) in said:
                         continue
                     said.add((pos, kind))
                     yield problem("T215" if kind == "missing" else "T216", pos,

@@ -83,7 +83,7 @@ def test_the_plan_refuses_a_package_that_does_not_validate(mini_catalogue):
     broken = changed(mini_catalogue, "kursus-c", offering={"venue_id": "et-sted-der-ikke-findes"})
     with pytest.raises(PackageInvalid) as error:
         opendata.plan(mini_build(broken))
-    assert "offerings" in str(error.value) and "foreign key" in str(error.value)
+    assert "offerings.csv" in str(error.value) and "henviser til venue_id" in str(error.value)
 
 
 def test_a_package_without_a_site_address_has_no_urls(mini_catalogue):
@@ -121,7 +121,8 @@ def test_a_broken_foreign_key_is_caught():
     files["offerings.csv"] = ("\r\n".join(rows) + "\r\n").encode("utf-8")
     with pytest.raises(PackageInvalid) as error:
         validate_files(files)
-    assert "offerings, række 2" in str(error.value) and "foreign key" in str(error.value)
+    assert "offerings.csv, række 2" in str(error.value) \
+        and "henviser til venue_id" in str(error.value)
 
 
 def test_no_unconsented_name_in_any_csv(built: Path):

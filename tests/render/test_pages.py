@@ -3,6 +3,8 @@ catalogue, and the built demo site's pages, read with a real HTML parser."""
 
 from __future__ import annotations
 
+import re
+
 import dataclasses
 import posixpath
 from pathlib import Path
@@ -67,7 +69,8 @@ def test_the_plan_has_a_page_for_every_list_course_teacher_theme_guide_and_venue
     assert planned["kalender/skole/skole-a.md"].context["school"].id == "skole-a"
     assert planned["kurser/kursus-a.md"].title == "Kursus A"
     assert planned["kurser/kursus-a.md"].description == "Et kursus, som testene bygger på."
-    assert len(planned) == len(pages.plan(build)) - 2  # and two files: a photo, a guide image
+    # and the files: a photo, a guide image, and our own stylesheet and scripts
+    assert len(planned) == len(pages.plan(build)) - 2 - len(pages.OWN_ASSET_NAMES)
 
 
 def test_no_page_or_photo_for_a_teacher_without_consent(build: Build):
@@ -129,9 +132,13 @@ def test_a_brand_publishes_its_logo_and_favicon(mini_catalogue):
                 brand_id="testby")
     build = Build(Selection(mini_catalogue, MINI_TODAY), site, MINI)
     assets = {a.path: a.source for a in pages.plan(build) if isinstance(a, Asset)}
-    assert assets["assets/brand/logo.svg"] == logo
-    assert assets["assets/brand/favicon.svg"] == logo
-    assert not any(p.startswith("assets/") for p in
+    # Named by their content, so a server may cache them for a year (issue 22).
+    brand = {p.split("/")[-1].split(".")[0]: source for p, source in assets.items()
+             if p.startswith("assets/brand/")}
+    assert brand == {"logo": logo, "favicon": logo}
+    assert all(re.fullmatch(r"assets/brand/(logo|favicon)\.[0-9a-f]{8}\.svg", p)
+               for p in assets if p.startswith("assets/brand/"))
+    assert not any(p.startswith("assets/brand/") for p in
                    (a.path for a in pages.plan(Build(build.selection, SITE, MINI))))
 
 
@@ -233,14 +240,14 @@ def test_cancelled_offering_shows_its_reason(built: Path, sel: Selection):
 
 def test_drop_in_says_no_sign_up(built: Path, sel: Selection):
     course = next(c for c in sel.courses for o in c.offerings if not o.registration.required)
-    text = article(built, f"kurser/{course.id}/").select_one(".kk-signup").get_text()
+    text = article(built, f"kurser/{course.id}/").select_one("[data-kk=signup]").get_text()
     assert "Ingen tilmelding" in text
 
 
 def test_external_provider_is_marked(built: Path, sel: Selection):
     course = next(c for c in sel.courses if not sel.catalogue.co_produced(c))
     line = article(built, f"kurser/{course.id}/").select_one(".kk-cotaught").get_text()
-    assert "ekstern samarbejdspartner" in line
+    assert "ekstern" in line.lower()
 
 
 def test_past_offerings_are_collapsed(built: Path, sel: Selection):
