@@ -8,8 +8,9 @@ the index. Danish stemming.
 No search filters (issue 25): Pagefind's default UI fetches every filter file, with its page
 counts, the moment it opens, and cannot be told to wait; at 10,000 courses that was 81 KB of
 the first search's 264 KB, growing with every course. The course list /kurser/ filters by the
-same school, theme and town (and more), so the search keeps only the words: a school's name
-is in the course's text, so searching for it still finds the school's courses.
+same school, theme and town (and more), so the search keeps only the words. (A school's name
+is not made a word instead: every name here begins "Recoveryskolen", and Pagefind matches by
+prefix, so a search for "recovery" would list every course.)
 
 The browser fetches nothing of this until someone searches (assets/search.js loads it then),
 and then only the index chunks and result fragments it needs.
@@ -167,11 +168,9 @@ def records(build: Build) -> list[dict]:
             if course.partner else ""
         closed = [words["availability"]["enrolment-closed"].format(closed=o.registration.closed)
                   for o in upcoming if o.registration.closed]
-        schools = [catalogue.schools[s].name for s in course.school_ids if s in catalogue.schools]
         content = _sentences(course.title, course.summary, ", ".join(names), ", ".join(themes),
                              "; ".join(f"{v.name}, {v.city}" for v in venues), ", ".join(dates),
-                             ", ".join(languages), partner, *dict.fromkeys(closed),
-                             ", ".join(schools))
+                             ", ".join(languages), partner, *dict.fromkeys(closed))
         found.append({"url": f"/kurser/{course.id}/", "content": content,
                       "meta": {"title": course.title}, "filters": {}})
     for guide in sel.guides:
