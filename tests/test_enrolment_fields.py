@@ -250,8 +250,8 @@ def test_the_search_finds_a_course_by_its_partner_and_says_closed(demo_sel):
     found = {r["url"]: r for r in records(build)}
     assert "Viborg Motionsforening" in found[f"/kurser/{PARTNER}/"]["content"]
     assert "Lukket for tilmelding" in found[f"/kurser/{CLOSED}/"]["content"]
-    assert found[f"/kurser/{TWO_SCHOOLS}/"]["filters"]["skole"] == [
-        "Recoveryskolen Randers", "Recoveryskolen Viborg"]
+    # No search filters (issue 25): /kurser/ filters by school, theme and town.
+    assert all(r["filters"] == {} for r in found.values())
 
 
 # --- 3 and 11: enrol_first: false and school defaults ---------------------------------------

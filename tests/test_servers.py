@@ -187,7 +187,10 @@ def _kinds(site: Path) -> dict[str, tuple[str, str, str | None, str]]:
     home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
     css = home.select_one('link[rel="stylesheet"][href*="assets/catalogue."]')["href"]
     js = home.select_one('script[src*="assets/filter."]')["src"]
-    bundle = home.select_one('script[src*="assets/javascripts/bundle."]')["src"]
+    # Material's bundle is no longer loaded by the pages (issue 25), but it is still one of
+    # the theme's hashed files the servers must cache for long.
+    bundle = sorted((site / "assets" / "javascripts").glob("bundle.*.min.js"))[0] \
+        .relative_to(site).as_posix()
     pdf = sorted(site.rglob("*.pdf"))[0].relative_to(site).as_posix()
     fragment = sorted((site / "pagefind" / "fragment").iterdir())[0].relative_to(site)
     return {

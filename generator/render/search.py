@@ -3,7 +3,14 @@
 One record per course and per guide, with only what a citizen searches for: a course's title,
 summary, themes, where it is (place and town) and when (its upcoming start dates); a guide's
 title, summary and text. Teachers are not indexed, so a name that may not be shown cannot reach
-the index. Filters: school, theme and town. Danish stemming.
+the index. Danish stemming.
+
+No search filters (issue 25): Pagefind's default UI fetches every filter file, with its page
+counts, the moment it opens, and cannot be told to wait; at 10,000 courses that was 81 KB of
+the first search's 264 KB, growing with every course. The course list /kurser/ filters by the
+same school, theme and town (and more), so the search keeps only the words. (A school's name
+is not made a word instead: every name here begins "Recoveryskolen", and Pagefind matches by
+prefix, so a search for "recovery" would list every course.)
 
 The browser fetches nothing of this until someone searches (assets/search.js loads it then),
 and then only the index chunks and result fragments it needs.
@@ -148,9 +155,7 @@ def records(build: Build) -> list[dict]:
         upcoming = [o for o in sel.upcoming(course) if o.takes_place]
         venues = [catalogue.venues[v] for v in dict.fromkeys(o.venue_id for o in upcoming)
                   if v in catalogue.venues]
-        towns = list(dict.fromkeys(v.city for v in venues))
         dates = [danish_date(o.first_date) for o in upcoming]
-        school = catalogue.schools.get(course.school_id)
         # Issue 23: offering names ("Åben café"), an offering's own language and a partner's
         # name are searched for too, and closed enrolment is said; absent, the record is what
         # it always was.
@@ -166,18 +171,14 @@ def records(build: Build) -> list[dict]:
         content = _sentences(course.title, course.summary, ", ".join(names), ", ".join(themes),
                              "; ".join(f"{v.name}, {v.city}" for v in venues), ", ".join(dates),
                              ", ".join(languages), partner, *dict.fromkeys(closed))
-        filters = {"tema": themes, "by": towns}
-        schools = [catalogue.schools[s].name for s in course.school_ids if s in catalogue.schools]
-        if schools:
-            filters["skole"] = schools
         found.append({"url": f"/kurser/{course.id}/", "content": content,
-                      "meta": {"title": course.title}, "filters": filters})
+                      "meta": {"title": course.title}, "filters": {}})
     for guide in sel.guides:
         body = _plain(render_body(guide.body, lambda name, argument: "", lambda path: path))
         themes = [catalogue.themes[t].name for t in guide.themes if t in catalogue.themes]
         found.append({"url": f"/materialer/{guide.id}/",
-                      "content": _sentences(guide.title, guide.summary, body),
-                      "meta": {"title": guide.title}, "filters": {"tema": themes}})
+                      "content": _sentences(guide.title, guide.summary, body, ", ".join(themes)),
+                      "meta": {"title": guide.title}, "filters": {}})
     return found
 
 

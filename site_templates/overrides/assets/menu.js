@@ -16,9 +16,20 @@
   function sync() {
     button.setAttribute("aria-expanded", drawer.checked ? "true" : "false");
     if (drawer.checked && byKeyboard) {
-      var link = document.querySelector(".md-sidebar--primary a[href]");
-      // The drawer turns visible at once; focus waits one frame for the style to apply.
-      if (link) window.requestAnimationFrame(function () { link.focus(); });
+      var sidebar = document.querySelector(".md-sidebar--primary");
+      var link = sidebar && sidebar.querySelector("a[href]");
+      // The drawer slides in (0.25 s); focus waits for the slide to end, so the focused link
+      // is on screen when it gets focus. Without a slide (reduced motion) the timer does it.
+      if (link) {
+        var done = false;
+        var focus = function () {
+          if (done || !drawer.checked) return;
+          done = true;
+          link.focus();
+        };
+        sidebar.addEventListener("transitionend", focus, { once: true });
+        window.setTimeout(focus, 350);
+      }
     }
     byKeyboard = false;
   }
