@@ -147,6 +147,12 @@ _HINTS = {
     ("eligibility", "residence"): "Kommune eller region, fx Region Sjælland.",
     ("eligibility", "groups"): "Fx pårørende eller medarbejdere. Skriv hvor i feltet nedenunder.",
     ("eligibility", "of"): "Hvor gruppen hører til, fx regionens psykiatri.",
+    ("eligibility", "match"): "Skal man opfylde alle betingelserne, eller er én af dem nok? Fx "
+                              "bor i kommunen eller er medarbejder i kommunen.",
+    ("course", "enrol_first"): "Slå fra, hvis skolens regel om at melde sig ind først ikke "
+                               "gælder dette kursus, fx en gåtur, man bare møder op til.",
+    ("recurrence", "skip_holidays"): "Slå til, hvis holdet holder fri på helligdage i det land, "
+                                     "hvor stedet ligger.",
     ("course", "language"): "Kun hvis kurset ikke er på dansk: sprogkoden, fx en for engelsk "
                             "eller ur for urdu.",
     ("course", "cost"): "Udfyld kun, hvis kurset koster noget. Ellers står der gratis.",

@@ -98,10 +98,12 @@ class Words:
         """Quoted keys and values in a message become what the form shows."""
         def swap(match: re.Match) -> str:
             word = match.group(1)
-            if word in self.labels:
-                return f"«{self.labels[word]}»"
+            # A choice first: 'cancelled' is both a status the form offers ("Aflyst") and the
+            # name of a changed date's field, and messages quote the status far more often.
             if word in self.choices:
                 return f"«{self.choices[word]}»"
+            if word in self.labels:
+                return f"«{self.labels[word]}»"
             return match.group(0)
 
         return re.sub(r"'([a-z][a-z_-]*)'", swap, text)

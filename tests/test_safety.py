@@ -309,7 +309,8 @@ def test_all_sites_builds_every_brand_it_can_with_one_job(mini: Path, tmp_path: 
     assert not any(word in done.stderr + done.stdout for word in ENGLISH), done.stderr
 
 
-def test_a_brand_whose_open_data_fail_is_told_why_in_danish(mini: Path, tmp_path: Path):
+def test_a_brand_that_borrows_another_schools_venue_builds_and_its_data_name_that_school(
+        mini: Path, tmp_path: Path):
     _mkdocs_yml(mini)
     course = mini / "courses" / "kursus-a.yaml"  # skole-a's course at another school's venue
     course.write_text(course.read_text(encoding="utf-8").replace(
@@ -320,9 +321,10 @@ def test_a_brand_whose_open_data_fail_is_told_why_in_danish(mini: Path, tmp_path
     out = tmp_path / "testby"
     done = run(["build", "--site", "testby", "--out", str(out), "--today", TODAY.isoformat()],
                mini)
-    assert done.returncode == 1
+    # Once a foreign key in the open data stopped this brand with English words only. A school
+    # may borrow another's room (issue 20): check and every brand's build agree that it builds,
+    # and the brand's open data name the school that owns the room.
+    assert done.returncode == 0, done.stderr
     assert not any(word in done.stderr + done.stdout for word in ENGLISH), done.stderr
-    # Either check refuses the reference (with file:line) or the build names the cause.
-    assert "henviser til school_id 'ekstern'" in done.stderr \
-        or "courses/kursus-a.yaml:" in done.stderr, done.stderr
-    assert f"{out}/ er uændret" in done.stderr or "intet er bygget" in done.stderr
+    schools = (out / "data" / "schools.csv").read_text(encoding="utf-8")
+    assert "ekstern" in schools

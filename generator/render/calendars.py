@@ -146,7 +146,7 @@ def _event(selection, course, offering, index, session, site,
                            or t["shape"]["online_note_default"])
     state = offering.availability(selection.today).value
     if offering.status_note:
-        description.append(f"{t['availability'][state].format(date='')}: {offering.status_note}")
+        description.append(f"{t['availability'][state].format(date='', closed=offering.registration.closed or '')}: {offering.status_note}")
     if offering.note:
         description.append(offering.note)
     description += _who(selection, course)

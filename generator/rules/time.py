@@ -72,7 +72,7 @@ def _zone(catalogue: Catalogue, offering):
     if name:
         try:
             return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
             pass  # an unknown zone is reported where the venue names it
     return COPENHAGEN
 
