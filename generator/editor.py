@@ -371,8 +371,9 @@ def widget(spec: Field, owner: str, options: dict) -> dict:
                                             for f in _form_order(spec.item.fields)],
                      label_singular=_LABELS.get(spec.item.name, spec.item.name),
                      collapsed=False, summary=_SUMMARIES.get(spec.item.name, ""))
-        if spec.minimum:
-            field["min"] = spec.minimum
+        # No `min`: Decap would add an empty item at once (an offering before its school is
+        # chosen, so its venue list could not follow the school). The check after a save names
+        # a missing item in the form's words instead.
         field["max"] = spec.most
     elif kind == "list" and spec.item.kind == "enum":
         field.update(widget="select", multiple=True, options=_options(spec.item))
