@@ -371,9 +371,10 @@ def widget(spec: Field, owner: str, options: dict) -> dict:
                                             for f in _form_order(spec.item.fields)],
                      label_singular=_LABELS.get(spec.item.name, spec.item.name),
                      collapsed=False, summary=_SUMMARIES.get(spec.item.name, ""))
-        # No `min`: Decap would add an empty item at once (an offering before its school is
-        # chosen, so its venue list could not follow the school). The check after a save names
-        # a missing item in the form's words instead.
+        # No `min`, and no default inside an item: either makes Decap add an item to every new
+        # entry at once (an offering before its school is chosen, whose venue list then cannot
+        # follow the school). The check after a save names a missing item in the form's words.
+        _drop_defaults(field["fields"])
         field["max"] = spec.most
     elif kind == "list" and spec.item.kind == "enum":
         field.update(widget="select", multiple=True, options=_options(spec.item))
@@ -425,6 +426,12 @@ _SUMMARIES = {"offering": "{{fields.venue}} – {{fields.status}}",
 def _options(spec: Field) -> list:
     labels = _CHOICE_LABELS.get(spec.name, {})
     return [{"label": labels.get(c, c), "value": c} for c in spec.choices]
+
+
+def _drop_defaults(fields: list[dict]) -> None:
+    for field in fields:
+        field.pop("default", None)
+        _drop_defaults(field.get("fields", []))
 
 
 def _relations(themes: list[dict], venues: list[dict], teachers: list[dict]) -> dict:
