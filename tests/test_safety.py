@@ -230,9 +230,12 @@ def _alive(pids: set[int]) -> set[int]:
 
 def _start(mini: Path, out: Path, jobs: int) -> tuple[subprocess.Popen, set[int]]:
     """A multi-brand build, once `jobs` brands are being built side by side."""
+    # As from a terminal: pytest-xdist's workers ignore SIGINT, a child inherits that, and
+    # Python then installs no Ctrl+C handler at all; the default disposition brings it back.
     process = subprocess.Popen([str(CATALOGUE), "build", "--all-sites", "--jobs", str(jobs),
                                 "--out", str(out), "--today", TODAY.isoformat()], cwd=mini,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while len(_descendants(process.pid)) < jobs:
         assert process.poll() is None, process.communicate()

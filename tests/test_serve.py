@@ -136,7 +136,9 @@ class _Serve:
 
     def stop(self) -> str:
         self.process.terminate()
-        self.process.wait(30)
+        # A stop waits for the files written after the browser reloaded (search, open data,
+        # feeds); on a loaded machine that can take a while, and the process must still end.
+        self.process.wait(180)
         return "".join(self.lines)
 
 
