@@ -51,7 +51,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 from build import median_article_bytes, plain_build  # noqa: E402
-from generate import SCHOOLS, generate  # noqa: E402
+from generate import SCHOOLS, generate, use_demo_site  # noqa: E402
 from run import best_of  # noqa: E402
 from weight import gz, page_weight  # noqa: E402
 
@@ -82,14 +82,7 @@ def measured(command: list[str], cwd: Path) -> tuple[float, float, str]:
 def catalogue_root(n: int, name: str = "bench") -> Path:
     """A synthetic catalogue with the demo's site configuration (docs, templates, nav)."""
     root = generate(n, HERE / "out" / f"{name}-{n}")
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("docs_dir: docs", f"docs_dir: {REPO / 'docs'}")
-    config = config.replace("custom_dir: site_templates/overrides",
-                            f"custom_dir: {REPO / 'site_templates' / 'overrides'}")
-    config = config.replace("logo: docs/assets/logo.svg",
-                            f"logo: {REPO / 'docs' / 'assets' / 'logo.svg'}")
-    config = re.sub(r"\nwatch:\n(  - .*\n)+", "\n", config)
-    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    use_demo_site(root)
     return root
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -19,6 +20,22 @@ THEMES = ["oege-netvaerk", "laere-noget-nyt", "leve-mere-aktivt",
           "vaere-mere-til-stede-i-nuet", "give-af-sig-selv"]
 SCHOOLS = 10
 VENUES_PER_SCHOOL = 5
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def use_demo_site(root: Path) -> None:
+    """Give a catalogue the demo's site configuration (nav, theme, hand-written pages), read
+    from this repository, so it builds like the demo wherever it lies."""
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("docs_dir: docs", f"docs_dir: {REPO / 'docs'}")
+    config = config.replace("custom_dir: site_templates/overrides",
+                            f"custom_dir: {REPO / 'site_templates' / 'overrides'}")
+    config = config.replace("logo: docs/assets/logo.svg",
+                            f"logo: {REPO / 'docs' / 'assets' / 'logo.svg'}")
+    config = re.sub(r"\nwatch:\n(  - .*\n)+", "\n", config)
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
 
 
 def generate(n: int, out: Path, seed: int = 1) -> Path:

@@ -17,6 +17,9 @@ import pytest
 
 from conftest import CATALOGUE, MINI, REPO, TODAY, copy_catalogue
 
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import use_demo_site  # noqa: E402  (the demo's site set-up the benchmarks use)
+
 ENGLISH = ("Aborted", "error happened", "appear stuck", "end of life", "WARNING", "INFO",
            "Traceback", "Serving on", "Building documentation")
 
@@ -24,14 +27,7 @@ ENGLISH = ("Aborted", "error happened", "appear stuck", "end of life", "WARNING"
 def _mini_site(tmp_path: Path) -> Path:
     """The small catalogue with the demo's site configuration (nav, theme, hand-written pages)."""
     root = copy_catalogue(MINI, tmp_path / "mini")
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("docs_dir: docs", f"docs_dir: {REPO / 'docs'}")
-    config = config.replace("custom_dir: site_templates/overrides",
-                            f"custom_dir: {REPO / 'site_templates' / 'overrides'}")
-    config = config.replace("logo: docs/assets/logo.svg",
-                            f"logo: {REPO / 'docs' / 'assets' / 'logo.svg'}")
-    config = re.sub(r"\nwatch:\n(  - .*\n)+", "\n", config)
-    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    use_demo_site(root)
     return root
 
 
