@@ -421,7 +421,9 @@ def assemble(records: dict[str, dict[str, tuple[str, dict]]], root: Path,
             used_keys[key] = index
             offerings.append(Offering(
                 key, course_id, o.get("venue"), o["status"], sessions,
-                _registration(o.get("registration", {}), r.get("registration", {}), school),
+                _registration(o.get("registration", {}), r.get("registration", {}), school,
+                              own_note="note" in (o.get("registration") or {})
+                              or "note" in (own.get("registration") or {})),
                 _tuple(o["teachers"] if "teachers" in o else r.get("teachers")),
                 room=o.get("room"), capacity=o.get("capacity"),
                 status_note=o.get("status_note", ""), note=o.get("note", ""),
@@ -574,7 +576,8 @@ def _eligibility(e: dict | None) -> Eligibility | None:
                        e.get("match", "all"))
 
 
-def _registration(offering: dict, course: dict, school: School | None) -> Registration:
+def _registration(offering: dict, course: dict, school: School | None,
+                  own_note: bool = False) -> Registration:
     """Offering fields win over course fields; the school supplies the contact channels."""
 
     def pick(name):
@@ -592,5 +595,5 @@ def _registration(offering: dict, course: dict, school: School | None) -> Regist
         url=pick("url") if channels_given else defaults.url,
         phone=pick("phone") if channels_given else defaults.phone,
         opens=pick("opens"), deadline=pick("deadline"),
-        note=pick("note") or defaults.note,
+        note=pick("note") or defaults.note, own_note=own_note,
         closed=pick("closed") or defaults.closed)

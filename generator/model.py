@@ -245,6 +245,9 @@ class Registration:
     opens: dt.date | None = None
     deadline: dt.date | None = None
     note: str | None = None
+    # The note is the course's or the offering's own, not the school's general sign-up note
+    # (which speaks of e-mail and would be wrong beside "mød bare op").
+    own_note: bool = False
     closed: str = ""  # issue 23: enrolment is closed, and why (offering, course or school)
 
     @property
